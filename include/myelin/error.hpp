@@ -1,0 +1,40 @@
+#pragma once
+// Errors a user can act on. Every bad input (model file, command line,
+// output directory) becomes an InputError that names where the problem is,
+// the offending value and what was expected; the CLI prints it once and
+// exits with code 2. Anything else escaping is a bug in myelin.
+#include <stdexcept>
+#include <string>
+
+namespace myelin {
+
+class InputError : public std::runtime_error {
+ public:
+  /// @param where   file (and line) the value came from, e.g. "brunel.toml:12"
+  /// @param field   dotted path of the field, e.g. "projection[2].delay"
+  /// @param value   the offending value as the user wrote it
+  /// @param expected what would have been accepted
+  InputError(std::string where, std::string field, std::string value, std::string expected)
+      : std::runtime_error(format(where, field, value, expected)),
+        where_(std::move(where)), field_(std::move(field)) {}
+
+  /// A message that is already complete (e.g. a TOML syntax error with its
+  /// own position information).
+  explicit InputError(const std::string& message) : std::runtime_error(message) {}
+
+  const std::string& where() const noexcept { return where_; }
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  static std::string format(const std::string& where, const std::string& field,
+                            const std::string& value, const std::string& expected) {
+    std::string m = where.empty() ? std::string() : where + ": ";
+    if (!field.empty()) m += field;
+    if (!value.empty()) m += (field.empty() ? "" : " = ") + value;
+    if (!expected.empty()) m += (field.empty() && value.empty() ? "" : ": ") + std::string("expected ") + expected;
+    return m;
+  }
+  std::string where_, field_;
+};
+
+}  // namespace myelin

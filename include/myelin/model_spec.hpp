@@ -1,0 +1,112 @@
+#pragma once
+// The model as the user described it, in NEST's units (ms, mV, pA, pF, nS,
+// Hz), after the loader has checked it. Nothing here is built yet: the
+// builder turns a ModelSpec into each rank's neurons and incoming synapses.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace myelin {
+
+/// A per-element value: a constant or a distribution sampled per synapse
+/// (or per neuron) from that element's keyed random stream.
+struct Value {
+  enum class Kind { constant, normal, uniform };
+  Kind kind = Kind::constant;
+  double a = 0.0;  ///< constant value, normal mean, or uniform min
+  double b = 0.0;  ///< normal std, or uniform max
+  /// Bounds of a clipped normal (NEST's normal_clipped): samples outside are
+  /// redrawn. Infinite when unset.
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+
+  static Value constant(double v) { return Value{Kind::constant, v, 0.0}; }
+  bool is_constant() const { return kind == Kind::constant; }
+  /// Smallest and largest value a sample can take.
+  double lower() const;
+  double upper() const;
+};
+
+/// Where a value came from, for error messages raised after loading.
+struct Origin {
+  std::string file;
+  int line = 0;
+  std::string where() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
+};
+
+struct PopulationSpec {
+  std::string name;
+  std::string model;  ///< registry name, e.g. "iaf_psc_alpha"
+  std::uint64_t size = 0;
+  std::map<std::string, double> params;   ///< per-population constants, base units
+  std::map<std::string, Value> initial;   ///< initial state, e.g. V_m
+  Origin origin;
+};
+
+enum class Rule { one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli };
+
+struct ProjectionSpec {
+  std::string source, target;  ///< population names
+  Rule rule = Rule::all_to_all;
+  std::uint64_t count = 0;     ///< indegree, outdegree or total number
+  double p = 0.0;              ///< pairwise_bernoulli probability
+  Value weight = Value::constant(1.0);  ///< pA for current synapses; sign picks ex/in
+  Value delay = Value::constant(1.0);   ///< ms
+  bool allow_autapses = true;
+  bool allow_multapses = true;
+  std::string synapse_model = "static_synapse";
+  Origin origin;
+};
+
+enum class StimulusType { poisson_generator, spike_generator, dc_generator };
+
+struct StimulusSpec {
+  std::string name;
+  StimulusType type = StimulusType::poisson_generator;
+  std::vector<std::string> targets;  ///< population names
+  double rate = 0.0;                 ///< Hz (poisson)
+  double amplitude = 0.0;            ///< pA (dc)
+  double start = 0.0;                ///< ms, emission times t with start <= t < stop
+  double stop = std::numeric_limits<double>::infinity();
+  std::vector<double> spike_times;   ///< ms (spike_generator)
+  Value weight = Value::constant(1.0);
+  Value delay = Value::constant(1.0);
+  Origin origin;
+};
+
+struct RecorderSpec {
+  enum class Kind { spikes, state };
+  Kind kind = Kind::spikes;
+  std::vector<std::string> populations;  ///< empty: all
+  std::vector<std::string> variables;    ///< state recorders: e.g. V_m
+  std::uint64_t max_neurons = 10;        ///< state: record the first N of each population
+  double interval = 0.1;                 ///< ms, state sampling interval
+  Origin origin;
+};
+
+struct RunSpec {
+  double dt = 0.1;        ///< ms
+  double t_stop = 1000.0; ///< ms
+  std::uint64_t seed = 12345;
+};
+
+struct ModelSpec {
+  std::string name;  ///< file stem, used in outputs
+  std::string source_file;
+  RunSpec run;
+  std::vector<PopulationSpec> populations;
+  std::vector<ProjectionSpec> projections;
+  std::vector<StimulusSpec> stimuli;
+  std::vector<RecorderSpec> recorders;
+
+  /// Index of a population by name, or nullopt.
+  std::optional<std::size_t> population_index(const std::string& name) const;
+};
+
+/// Loads and checks a TOML model file; throws InputError on any problem.
+ModelSpec load_model(const std::string& path);
+
+}  // namespace myelin

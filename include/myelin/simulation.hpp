@@ -1,0 +1,57 @@
+#pragma once
+// Running a model: build each rank's part of the network, simulate, and
+// write the outputs. This is the whole public entry point; the CLI is a
+// thin layer over it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myelin/model_spec.hpp"
+
+namespace myelin {
+
+struct RunOptions {
+  std::string output_dir = "output";
+  int threads = 0;            ///< 0: OMP_NUM_THREADS, or all cores
+  bool progress = true;       ///< progress line on stderr
+  bool write_outputs = true;  ///< spikes.h5, state.h5, summary.json
+};
+
+struct PopulationResult {
+  std::string name;
+  std::uint64_t size = 0;
+  std::uint64_t spikes = 0;
+  double rate_hz = 0.0;
+};
+
+/// What a run measured; also written to summary.json.
+struct RunSummary {
+  std::uint64_t neurons = 0;
+  std::uint64_t synapses = 0;
+  std::uint64_t connectivity_bytes = 0;  ///< synapses plus row and segment tables
+  double bytes_per_synapse = 0.0;
+  double build_time_s = 0.0;
+  double sim_time_s = 0.0;
+  double bio_time_ms = 0.0;
+  double real_time_factor = 0.0;  ///< wall seconds per biological second
+  std::uint64_t events_delivered = 0;
+  double events_per_second = 0.0;
+  double peak_memory_mb = 0.0;
+  int ranks = 1;
+  int threads = 1;
+  std::uint64_t steps = 0;
+  std::uint64_t min_delay_steps = 0;
+  std::uint64_t max_delay_steps = 0;
+  std::vector<PopulationResult> populations;
+};
+
+/// Spikes as (population-local node id, time in ms), in time order.
+struct SpikeTrains {
+  std::vector<std::vector<std::uint64_t>> node_ids;  ///< per population
+  std::vector<std::vector<double>> times;
+};
+
+/// Runs a model from start to t_stop. Throws InputError for bad input.
+RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out = nullptr);
+
+}  // namespace myelin

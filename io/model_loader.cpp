@@ -1,0 +1,534 @@
+#include "io/model_loader.hpp"
+
+#include <toml.hpp>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/time_grid.hpp"
+#include "io/units.hpp"
+#include "myelin/error.hpp"
+#include "neurons/registry.hpp"
+
+namespace myelin {
+
+double Value::lower() const {
+  switch (kind) {
+    case Kind::constant: return a;
+    case Kind::uniform: return a;
+    case Kind::normal: return min;
+  }
+  return a;
+}
+double Value::upper() const {
+  switch (kind) {
+    case Kind::constant: return a;
+    case Kind::uniform: return b;
+    case Kind::normal: return max;
+  }
+  return a;
+}
+
+std::optional<std::size_t> ModelSpec::population_index(const std::string& pop_name) const {
+  for (std::size_t i = 0; i < populations.size(); ++i)
+    if (populations[i].name == pop_name) return i;
+  return std::nullopt;
+}
+
+namespace {
+
+using tvalue = toml::value;
+
+std::string text_of(const tvalue& v) {
+  if (v.is_string()) return "\"" + v.as_string().str + "\"";
+  if (v.is_integer()) return std::to_string(v.as_integer());
+  if (v.is_floating()) {
+    std::ostringstream s;
+    s << v.as_floating();
+    return s.str();
+  }
+  if (v.is_boolean()) return v.as_boolean() ? "true" : "false";
+  if (v.is_table()) return "{...}";
+  if (v.is_array()) return "[...]";
+  return "?";
+}
+
+/// Context for errors: the file and the line of a value.
+struct Ctx {
+  std::string file;
+  std::string where(const tvalue& v) const {
+    const auto line = v.location().line();
+    return line > 0 ? file + ":" + std::to_string(line) : file;
+  }
+  Origin origin(const tvalue& v) const { return Origin{file, static_cast<int>(v.location().line())}; }
+  [[noreturn]] void fail(const tvalue& v, const std::string& field, const std::string& expected) const {
+    throw InputError(where(v), field, text_of(v), expected);
+  }
+};
+
+/// A TOML table read key by key; keys never read are reported as unknown.
+class Table {
+ public:
+  Table(const tvalue& v, std::string field, const Ctx& ctx) : v_(v), field_(std::move(field)), ctx_(ctx) {
+    if (!v.is_table()) ctx.fail(v, field_, "a table");
+  }
+  const tvalue* get(const std::string& key) {
+    used_.insert(key);
+    const auto& t = v_.as_table();
+    const auto it = t.find(key);
+    return it == t.end() ? nullptr : &it->second;
+  }
+  const tvalue& require(const std::string& key, const std::string& expected) {
+    const tvalue* v = get(key);
+    if (!v) throw InputError(ctx_.where(v_), field(key), "", expected + " (missing)");
+    return *v;
+  }
+  std::string field(const std::string& key) const { return field_.empty() ? key : field_ + "." + key; }
+  /// Call after reading: any key not asked for is a typo or unsupported.
+  void reject_unknown(const std::string& known) const {
+    for (const auto& [k, val] : v_.as_table())
+      if (!used_.count(k)) throw InputError(ctx_.where(val), field(k), text_of(val), "one of the known keys: " + known);
+  }
+  const tvalue& value() const { return v_; }
+
+ private:
+  const tvalue& v_;
+  std::string field_;
+  const Ctx& ctx_;
+  std::set<std::string> used_;
+};
+
+std::string dim_hint(Dimension d) {
+  const std::string u = base_unit(d);
+  return u.empty() ? "a number" : "a number in " + u + " (or a string such as \"1.5 " + u + "\")";
+}
+
+double quantity(const tvalue& v, const std::string& field, Dimension d, const Ctx& ctx) {
+  if (v.is_integer()) return static_cast<double>(v.as_integer());
+  if (v.is_floating()) return v.as_floating();
+  if (v.is_string()) {
+    std::string why;
+    if (auto q = parse_quantity(v.as_string().str, d, &why)) return *q;
+    ctx.fail(v, field, dim_hint(d) + "; " + why);
+  }
+  ctx.fail(v, field, dim_hint(d));
+}
+
+Value value_spec(const tvalue& v, const std::string& field, Dimension d, const Ctx& ctx) {
+  if (!v.is_table()) return Value::constant(quantity(v, field, d, ctx));
+  const auto& t = v.as_table();
+  const std::string expected = dim_hint(d) + ", or {normal = {mean, std, min?, max?}} or {uniform = {min, max}}";
+  if (t.size() != 1) ctx.fail(v, field, expected);
+  const auto& [kind, body] = *t.begin();
+  Table b(body, field + "." + kind, ctx);
+  Value out;
+  if (kind == "normal") {
+    out.kind = Value::Kind::normal;
+    out.a = quantity(b.require("mean", dim_hint(d)), b.field("mean"), d, ctx);
+    const tvalue& sd = b.require("std", dim_hint(d));
+    out.b = quantity(sd, b.field("std"), d, ctx);
+    if (!(out.b >= 0)) ctx.fail(sd, b.field("std"), "a non-negative standard deviation");
+    if (const tvalue* m = b.get("min")) out.min = quantity(*m, b.field("min"), d, ctx);
+    if (const tvalue* m = b.get("max")) out.max = quantity(*m, b.field("max"), d, ctx);
+    if (!(out.min < out.max)) ctx.fail(body, field, "min < max");
+    // The clipped normal redraws outside [min, max]; refuse bounds that
+    // would leave (almost) nothing to draw.
+    if (out.b > 0) {
+      const double z = 1.0 / std::sqrt(2.0);
+      const double mass = 0.5 * (std::erf((out.max - out.a) / out.b * z) - std::erf((out.min - out.a) / out.b * z));
+      if (mass < 1e-3) ctx.fail(body, field, "bounds that keep at least 0.1 % of the distribution");
+    } else if (out.a < out.min || out.a > out.max) {
+      ctx.fail(body, field, "the mean within [min, max] when std = 0");
+    }
+    b.reject_unknown("mean, std, min, max");
+  } else if (kind == "uniform") {
+    out.kind = Value::Kind::uniform;
+    out.a = quantity(b.require("min", dim_hint(d)), b.field("min"), d, ctx);
+    out.b = quantity(b.require("max", dim_hint(d)), b.field("max"), d, ctx);
+    if (!(out.a <= out.b)) ctx.fail(body, field, "min <= max");
+    b.reject_unknown("min, max");
+  } else {
+    ctx.fail(v, field, expected);
+  }
+  return out;
+}
+
+std::string string_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
+  if (!v.is_string()) ctx.fail(v, field, "a string");
+  return v.as_string().str;
+}
+
+bool bool_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
+  if (!v.is_boolean()) ctx.fail(v, field, "true or false");
+  return v.as_boolean();
+}
+
+std::uint64_t count_of(const tvalue& v, const std::string& field, const Ctx& ctx, std::uint64_t min_value = 0) {
+  if (!v.is_integer() || v.as_integer() < static_cast<std::int64_t>(min_value))
+    ctx.fail(v, field, "an integer >= " + std::to_string(min_value));
+  return static_cast<std::uint64_t>(v.as_integer());
+}
+
+std::vector<std::string> names_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
+  if (v.is_string()) return {v.as_string().str};
+  if (!v.is_array()) ctx.fail(v, field, "a name or a list of names");
+  std::vector<std::string> out;
+  for (const auto& e : v.as_array()) out.push_back(string_of(e, field, ctx));
+  return out;
+}
+
+void check_population_ref(const ModelSpec& spec, const std::string& name, const tvalue& v, const std::string& field,
+                          const Ctx& ctx) {
+  if (spec.population_index(name)) return;
+  std::string known;
+  for (const auto& p : spec.populations) known += (known.empty() ? "" : ", ") + p.name;
+  throw InputError(ctx.where(v), field, "\"" + name + "\"", "a defined population (" + known + ")");
+}
+
+void check_delay(const Value& d, const tvalue& v, const std::string& field, double dt, const Ctx& ctx) {
+  if (d.is_constant() && !(d.a > 0)) ctx.fail(v, field, "a positive delay in ms");
+  if (d.lower() < dt - 1e-12 * dt)
+    ctx.fail(v, field, "a delay of at least dt = " + std::to_string(dt) + " ms" +
+                           (d.is_constant() ? "" : " (clip the distribution with min >= dt)"));
+}
+
+RunSpec load_run(const tvalue* v, const Ctx& ctx) {
+  RunSpec r;
+  if (!v) return r;
+  Table t(*v, "run", ctx);
+  if (const tvalue* x = t.get("dt")) {
+    r.dt = quantity(*x, "run.dt", Dimension::time, ctx);
+    if (!(r.dt > 0)) ctx.fail(*x, "run.dt", "a positive time step in ms");
+  }
+  if (const tvalue* x = t.get("t_stop")) {
+    r.t_stop = quantity(*x, "run.t_stop", Dimension::time, ctx);
+    if (!(r.t_stop > 0)) ctx.fail(*x, "run.t_stop", "a positive duration in ms");
+    if (!on_grid(r.t_stop, r.dt)) ctx.fail(*x, "run.t_stop", "a multiple of dt = " + std::to_string(r.dt) + " ms");
+  }
+  if (const tvalue* x = t.get("seed")) {
+    if (!x->is_integer() || x->as_integer() < 0 || x->as_integer() > 0xFFFFFFFFll)
+      ctx.fail(*x, "run.seed", "an integer from 0 to 4294967295");
+    r.seed = static_cast<std::uint64_t>(x->as_integer());
+  }
+  t.reject_unknown("dt, t_stop, seed");
+  return r;
+}
+
+bool valid_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+  return true;
+}
+
+PopulationSpec load_population(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
+  const std::string f = "population[" + std::to_string(i) + "]";
+  Table t(v, f, ctx);
+  PopulationSpec p;
+  p.origin = ctx.origin(v);
+  const tvalue& name = t.require("name", "a population name");
+  p.name = string_of(name, t.field("name"), ctx);
+  if (!valid_name(p.name)) ctx.fail(name, t.field("name"), "a name of letters, digits, '_' or '-'");
+  if (spec.population_index(p.name)) ctx.fail(name, t.field("name"), "a name not used by another population");
+  const tvalue& model = t.require("model", "a neuron model (" + neuron_model_names() + ")");
+  p.model = string_of(model, t.field("model"), ctx);
+  const ModelEntry* m = find_neuron_model(p.model);
+  if (!m) ctx.fail(model, t.field("model"), "a known neuron model: " + neuron_model_names());
+  p.size = count_of(t.require("size", "a number of neurons"), t.field("size"), ctx, 1);
+
+  std::vector<double> values;
+  for (const auto& fi : m->parameters) values.push_back(fi.default_value);
+  std::string known;
+  for (const auto& fi : m->parameters) known += (known.empty() ? "" : ", ") + fi.name;
+  if (const tvalue* params = t.get("params")) {
+    Table pt(*params, t.field("params"), ctx);
+    for (std::size_t k = 0; k < m->parameters.size(); ++k) {
+      const auto& fi = m->parameters[k];
+      if (const tvalue* x = pt.get(fi.name)) {
+        values[k] = quantity(*x, pt.field(fi.name), fi.dim, ctx);
+        p.params[fi.name] = values[k];
+      }
+    }
+    pt.reject_unknown("the parameters of " + p.model + ": " + known);
+    std::string bad_field;
+    const std::string why = check_parameters(*m, values, &bad_field);
+    if (!why.empty()) {
+      const tvalue* x = pt.get(bad_field);
+      if (x) ctx.fail(*x, pt.field(bad_field), why);
+      throw InputError(ctx.where(*params), pt.field(bad_field), "", why);
+    }
+  }
+  if (const tvalue* init = t.get("initial")) {
+    Table it(*init, t.field("initial"), ctx);
+    std::string vars;
+    for (const auto& si : m->state) {
+      vars += (vars.empty() ? "" : ", ") + si.name;
+      if (const tvalue* x = it.get(si.name)) p.initial[si.name] = value_spec(*x, it.field(si.name), si.dim, ctx);
+    }
+    it.reject_unknown("the state variables of " + p.model + ": " + vars);
+  }
+  t.reject_unknown("name, model, size, params, initial");
+  return p;
+}
+
+Rule rule_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
+  const std::string s = string_of(v, field, ctx);
+  if (s == "one_to_one") return Rule::one_to_one;
+  if (s == "all_to_all") return Rule::all_to_all;
+  if (s == "fixed_indegree") return Rule::fixed_indegree;
+  if (s == "fixed_outdegree") return Rule::fixed_outdegree;
+  if (s == "fixed_total_number") return Rule::fixed_total_number;
+  if (s == "pairwise_bernoulli") return Rule::pairwise_bernoulli;
+  ctx.fail(v, field,
+           "one of one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli");
+}
+
+ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
+  const std::string f = "projection[" + std::to_string(i) + "]";
+  Table t(v, f, ctx);
+  ProjectionSpec p;
+  p.origin = ctx.origin(v);
+  const tvalue& src = t.require("source", "a population name");
+  p.source = string_of(src, t.field("source"), ctx);
+  check_population_ref(spec, p.source, src, t.field("source"), ctx);
+  const tvalue& tgt = t.require("target", "a population name");
+  p.target = string_of(tgt, t.field("target"), ctx);
+  check_population_ref(spec, p.target, tgt, t.field("target"), ctx);
+  const tvalue& rule = t.require("rule", "a connection rule");
+  p.rule = rule_of(rule, t.field("rule"), ctx);
+  if (const tvalue* x = t.get("allow_autapses")) p.allow_autapses = bool_of(*x, t.field("allow_autapses"), ctx);
+  if (const tvalue* x = t.get("allow_multapses")) p.allow_multapses = bool_of(*x, t.field("allow_multapses"), ctx);
+
+  const std::uint64_t n_src = spec.populations[*spec.population_index(p.source)].size;
+  const std::uint64_t n_tgt = spec.populations[*spec.population_index(p.target)].size;
+  const bool self = p.source == p.target && !p.allow_autapses;
+  std::string rule_keys;
+  switch (p.rule) {
+    case Rule::one_to_one:
+      if (n_src != n_tgt)
+        ctx.fail(rule, t.field("rule"), "source and target of equal size for one_to_one (" + std::to_string(n_src) +
+                                            " vs " + std::to_string(n_tgt) + ")");
+      break;
+    case Rule::all_to_all: break;
+    case Rule::fixed_indegree: {
+      rule_keys = ", indegree";
+      const tvalue& k = t.require("indegree", "the number of inputs per target");
+      p.count = count_of(k, t.field("indegree"), ctx);
+      if (!p.allow_multapses && p.count > n_src - (self ? 1 : 0))
+        ctx.fail(k, t.field("indegree"), "at most " + std::to_string(n_src - (self ? 1 : 0)) +
+                                             " distinct sources (or allow_multapses = true)");
+      if (n_src - (self ? 1 : 0) == 0 && p.count > 0) ctx.fail(k, t.field("indegree"), "a source with candidates");
+      break;
+    }
+    case Rule::fixed_outdegree: {
+      rule_keys = ", outdegree";
+      const tvalue& k = t.require("outdegree", "the number of outputs per source");
+      p.count = count_of(k, t.field("outdegree"), ctx);
+      if (!p.allow_multapses && p.count > n_tgt - (self ? 1 : 0))
+        ctx.fail(k, t.field("outdegree"), "at most " + std::to_string(n_tgt - (self ? 1 : 0)) +
+                                              " distinct targets (or allow_multapses = true)");
+      if (n_tgt - (self ? 1 : 0) == 0 && p.count > 0) ctx.fail(k, t.field("outdegree"), "a target with candidates");
+      break;
+    }
+    case Rule::fixed_total_number: {
+      rule_keys = ", N";
+      p.count = count_of(t.require("N", "the total number of connections"), t.field("N"), ctx);
+      break;
+    }
+    case Rule::pairwise_bernoulli: {
+      rule_keys = ", p";
+      const tvalue& x = t.require("p", "a connection probability");
+      p.p = quantity(x, t.field("p"), Dimension::dimensionless, ctx);
+      if (!(p.p >= 0.0 && p.p <= 1.0)) ctx.fail(x, t.field("p"), "a probability from 0 to 1");
+      break;
+    }
+  }
+  if (const tvalue* x = t.get("weight")) p.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);
+  if (const tvalue* x = t.get("delay")) {
+    p.delay = value_spec(*x, t.field("delay"), Dimension::time, ctx);
+    check_delay(p.delay, *x, t.field("delay"), spec.run.dt, ctx);
+  } else {
+    check_delay(p.delay, v, t.field("delay"), spec.run.dt, ctx);
+  }
+  if (const tvalue* x = t.get("synapse_model")) {
+    p.synapse_model = string_of(*x, t.field("synapse_model"), ctx);
+    if (p.synapse_model != "static_synapse") ctx.fail(*x, t.field("synapse_model"), "static_synapse");
+  }
+  t.reject_unknown("source, target, rule" + rule_keys +
+                   ", weight, delay, allow_autapses, allow_multapses, synapse_model");
+  return p;
+}
+
+StimulusSpec load_stimulus(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
+  const std::string f = "stimulus[" + std::to_string(i) + "]";
+  Table t(v, f, ctx);
+  StimulusSpec s;
+  s.origin = ctx.origin(v);
+  const tvalue& type = t.require("type", "poisson_generator, spike_generator or dc_generator");
+  const std::string ty = string_of(type, t.field("type"), ctx);
+  if (ty == "poisson_generator") s.type = StimulusType::poisson_generator;
+  else if (ty == "spike_generator") s.type = StimulusType::spike_generator;
+  else if (ty == "dc_generator") s.type = StimulusType::dc_generator;
+  else ctx.fail(type, t.field("type"), "poisson_generator, spike_generator or dc_generator");
+  s.name = ty + "_" + std::to_string(i);
+  if (const tvalue* x = t.get("name")) s.name = string_of(*x, t.field("name"), ctx);
+  const tvalue& targets = t.require("targets", "a population name or list of names");
+  s.targets = names_of(targets, t.field("targets"), ctx);
+  if (s.targets.empty()) ctx.fail(targets, t.field("targets"), "at least one population");
+  for (const auto& n : s.targets) check_population_ref(spec, n, targets, t.field("targets"), ctx);
+
+  std::string keys = "type, name, targets, start, stop, weight, delay";
+  if (const tvalue* x = t.get("start")) {
+    s.start = quantity(*x, t.field("start"), Dimension::time, ctx);
+    if (!(s.start >= 0)) ctx.fail(*x, t.field("start"), "a time >= 0 ms");
+  }
+  if (const tvalue* x = t.get("stop")) {
+    s.stop = quantity(*x, t.field("stop"), Dimension::time, ctx);
+    if (!(s.stop >= s.start)) ctx.fail(*x, t.field("stop"), "a time >= start");
+  }
+  if (const tvalue* x = t.get("weight")) s.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);
+  if (const tvalue* x = t.get("delay")) {
+    s.delay = value_spec(*x, t.field("delay"), Dimension::time, ctx);
+    check_delay(s.delay, *x, t.field("delay"), spec.run.dt, ctx);
+  }
+  switch (s.type) {
+    case StimulusType::poisson_generator: {
+      keys += ", rate";
+      const tvalue& r = t.require("rate", "a rate in Hz");
+      s.rate = quantity(r, t.field("rate"), Dimension::rate, ctx);
+      if (!(s.rate >= 0)) ctx.fail(r, t.field("rate"), "a rate >= 0 Hz");
+      if (!s.weight.is_constant()) ctx.fail(*t.get("weight"), t.field("weight"), "a constant weight for poisson_generator");
+      if (!s.delay.is_constant()) ctx.fail(*t.get("delay"), t.field("delay"), "a constant delay for poisson_generator");
+      break;
+    }
+    case StimulusType::dc_generator: {
+      keys = "type, name, targets, start, stop, amplitude, delay";
+      s.amplitude = quantity(t.require("amplitude", "a current in pA"), t.field("amplitude"), Dimension::current, ctx);
+      if (!s.delay.is_constant()) ctx.fail(*t.get("delay"), t.field("delay"), "a constant delay for dc_generator");
+      break;
+    }
+    case StimulusType::spike_generator: {
+      keys += ", spike_times";
+      const tvalue& st = t.require("spike_times", "a list of spike times in ms");
+      if (!st.is_array()) ctx.fail(st, t.field("spike_times"), "a list of spike times in ms");
+      double last = 0.0;
+      for (const auto& e : st.as_array()) {
+        const double x = quantity(e, t.field("spike_times"), Dimension::time, ctx);
+        if (!(x >= spec.run.dt)) ctx.fail(e, t.field("spike_times"), "times >= dt = " + std::to_string(spec.run.dt) + " ms");
+        if (x < last) ctx.fail(e, t.field("spike_times"), "times in increasing order");
+        if (!on_grid(x, spec.run.dt)) ctx.fail(e, t.field("spike_times"), "times on the grid of dt = " + std::to_string(spec.run.dt) + " ms");
+        s.spike_times.push_back(x);
+        last = x;
+      }
+      break;
+    }
+  }
+  t.reject_unknown(keys);
+  return s;
+}
+
+RecorderSpec load_recorder(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
+  const std::string f = "recorder[" + std::to_string(i) + "]";
+  Table t(v, f, ctx);
+  RecorderSpec r;
+  r.origin = ctx.origin(v);
+  const tvalue& type = t.require("type", "\"spikes\" or \"state\"");
+  const std::string ty = string_of(type, t.field("type"), ctx);
+  if (ty == "spikes") r.kind = RecorderSpec::Kind::spikes;
+  else if (ty == "state") r.kind = RecorderSpec::Kind::state;
+  else ctx.fail(type, t.field("type"), "\"spikes\" or \"state\"");
+  if (const tvalue* x = t.get("populations")) {
+    r.populations = names_of(*x, t.field("populations"), ctx);
+    for (const auto& n : r.populations) check_population_ref(spec, n, *x, t.field("populations"), ctx);
+  } else {
+    for (const auto& p : spec.populations) r.populations.push_back(p.name);
+  }
+  if (r.kind == RecorderSpec::Kind::state) {
+    r.variables = {"V_m"};
+    if (const tvalue* x = t.get("variables")) {
+      r.variables = names_of(*x, t.field("variables"), ctx);
+      for (const auto& var : r.variables)
+        for (const auto& pn : r.populations) {
+          const ModelEntry* m = find_neuron_model(spec.populations[*spec.population_index(pn)].model);
+          bool found = false;
+          std::string known;
+          for (const auto& si : m->state) {
+            found |= si.name == var;
+            known += (known.empty() ? "" : ", ") + si.name;
+          }
+          if (!found) throw InputError(ctx.where(*x), t.field("variables"), "\"" + var + "\"",
+                                       "a state variable of " + m->name + " (" + known + ")");
+        }
+    }
+    if (const tvalue* x = t.get("neurons")) r.max_neurons = count_of(*x, t.field("neurons"), ctx, 1);
+    r.interval = spec.run.dt;
+    if (const tvalue* x = t.get("interval")) {
+      r.interval = quantity(*x, t.field("interval"), Dimension::time, ctx);
+      if (!(r.interval >= spec.run.dt) || !on_grid(r.interval, spec.run.dt))
+        ctx.fail(*x, t.field("interval"), "a multiple of dt = " + std::to_string(spec.run.dt) + " ms");
+    }
+    t.reject_unknown("type, populations, variables, neurons, interval");
+  } else {
+    t.reject_unknown("type, populations");
+  }
+  return r;
+}
+
+const tvalue* array_of_tables(Table& top, const std::string& key, const Ctx& ctx) {
+  const tvalue* v = top.get(key);
+  if (v && !v->is_array()) ctx.fail(*v, key, "an array of tables: [[" + key + "]]");
+  return v;
+}
+
+}  // namespace
+
+ModelSpec load_model(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw InputError(path, "", "", "an existing model file (no such file)");
+  if (fs::is_directory(path, ec)) throw InputError(path, "", "", "a model file, not a directory");
+  {
+    std::ifstream probe(path);
+    if (!probe) throw InputError(path, "", "", std::string("a readable model file (") + std::strerror(errno) + ")");
+  }
+  tvalue root;
+  try {
+    root = toml::parse(path);
+  } catch (const toml::syntax_error& e) {
+    throw InputError(path + ": TOML syntax error:\n" + e.what());
+  } catch (const std::exception& e) {
+    throw InputError(path + ": cannot parse: " + e.what());
+  }
+  const Ctx ctx{path};
+  ModelSpec spec;
+  spec.source_file = path;
+  spec.name = fs::path(path).stem().string();
+  Table top(root, "", ctx);
+  if (const tvalue* x = top.get("name")) spec.name = string_of(*x, "name", ctx);
+  if (const tvalue* x = top.get("description")) string_of(*x, "description", ctx);
+  spec.run = load_run(top.get("run"), ctx);
+
+  const tvalue* pops = array_of_tables(top, "population", ctx);
+  if (!pops || pops->as_array().empty())
+    throw InputError(path, "population", "", "at least one [[population]] table");
+  for (std::size_t i = 0; i < pops->as_array().size(); ++i)
+    spec.populations.push_back(load_population(pops->as_array()[i], i, spec, ctx));
+  if (const tvalue* v = array_of_tables(top, "projection", ctx))
+    for (std::size_t i = 0; i < v->as_array().size(); ++i)
+      spec.projections.push_back(load_projection(v->as_array()[i], i, spec, ctx));
+  if (const tvalue* v = array_of_tables(top, "stimulus", ctx))
+    for (std::size_t i = 0; i < v->as_array().size(); ++i)
+      spec.stimuli.push_back(load_stimulus(v->as_array()[i], i, spec, ctx));
+  if (const tvalue* v = array_of_tables(top, "recorder", ctx))
+    for (std::size_t i = 0; i < v->as_array().size(); ++i)
+      spec.recorders.push_back(load_recorder(v->as_array()[i], i, spec, ctx));
+  top.reject_unknown("name, description, run, population, projection, stimulus, recorder");
+  return spec;
+}
+
+}  // namespace myelin

@@ -1,0 +1,63 @@
+#include "io/summary_json.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "myelin/version.hpp"
+
+namespace myelin {
+namespace {
+
+std::string quoted(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string num(double x) {
+  if (!std::isfinite(x)) return "null";
+  std::ostringstream s;
+  s.precision(10);
+  s << x;
+  return s.str();
+}
+
+}  // namespace
+
+std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
+  std::ostringstream o;
+  o << "{\n"
+    << "  \"myelin_version\": " << quoted(version_string) << ",\n"
+    << "  \"model\": " << quoted(spec.name) << ",\n"
+    << "  \"model_file\": " << quoted(spec.source_file) << ",\n"
+    << "  \"seed\": " << spec.run.seed << ",\n"
+    << "  \"dt_ms\": " << num(spec.run.dt) << ",\n"
+    << "  \"t_stop_ms\": " << num(s.bio_time_ms) << ",\n"
+    << "  \"ranks\": " << s.ranks << ",\n"
+    << "  \"threads\": " << s.threads << ",\n"
+    << "  \"neurons\": " << s.neurons << ",\n"
+    << "  \"synapses\": " << s.synapses << ",\n"
+    << "  \"connectivity_bytes\": " << s.connectivity_bytes << ",\n"
+    << "  \"bytes_per_synapse\": " << num(s.bytes_per_synapse) << ",\n"
+    << "  \"min_delay_steps\": " << s.min_delay_steps << ",\n"
+    << "  \"max_delay_steps\": " << s.max_delay_steps << ",\n"
+    << "  \"build_time_s\": " << num(s.build_time_s) << ",\n"
+    << "  \"sim_time_s\": " << num(s.sim_time_s) << ",\n"
+    << "  \"real_time_factor\": " << num(s.real_time_factor) << ",\n"
+    << "  \"events_delivered\": " << s.events_delivered << ",\n"
+    << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
+    << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
+    << "  \"populations\": [\n";
+  for (std::size_t i = 0; i < s.populations.size(); ++i) {
+    const auto& p = s.populations[i];
+    o << "    {\"name\": " << quoted(p.name) << ", \"size\": " << p.size << ", \"spikes\": " << p.spikes
+      << ", \"rate_hz\": " << num(p.rate_hz) << "}" << (i + 1 < s.populations.size() ? "," : "") << "\n";
+  }
+  o << "  ]\n}\n";
+  return o.str();
+}
+
+}  // namespace myelin

@@ -1,0 +1,76 @@
+#include "build/connection_rules.hpp"
+
+#include <algorithm>
+
+#include "synapses/static_synapse.hpp"
+
+namespace myelin {
+
+ConnectionGenerator::ConnectionGenerator(const ConnectionSet& set, std::uint32_t seed, double dt,
+                                         const std::vector<std::uint8_t>& is_local)
+    : set_(set), seed_(seed), dt_(dt) {
+  if (set_.rule == Rule::fixed_total_number) {
+    // Multinomial split of the total over targets, from one stream that
+    // every rank draws identically.
+    total_counts_.assign(set_.n_target, 0);
+    Stream s(seed_, Purpose::connect_total, set_.key, 0);
+    for (std::uint64_t j = 0; j < set_.count; ++j) ++total_counts_[s.below(set_.n_target)];
+    if (!set_.allow_multapses) {
+      const std::uint64_t avail = set_.n_source - (set_.same_population && !set_.allow_autapses ? 1 : 0);
+      for (std::uint64_t t = 0; t < set_.n_target; ++t)
+        if (total_counts_[t] > avail)
+          throw InputError(set_.origin.where(), set_.field + ".number", std::to_string(set_.count),
+                           "few enough connections that no target needs more than " + std::to_string(avail) +
+                               " distinct sources (or allow_multapses = true)");
+    }
+  }
+  if (set_.rule == Rule::fixed_outdegree) {
+    // Each source draws its targets from its own stream; keep the local ones.
+    std::vector<std::uint64_t> counts(set_.n_target + 1, 0);
+    std::vector<std::pair<std::uint64_t, Drawn>> kept;
+    const bool skip_self = set_.same_population && !set_.allow_autapses;
+    const std::uint64_t n = set_.n_target - (skip_self ? 1 : 0);
+    std::vector<std::uint8_t> taken;
+    for (std::uint64_t src = 0; src < set_.n_source; ++src) {
+      Stream s(seed_, Purpose::connect, set_.key, set_.source_first_gid + src);
+      if (!set_.allow_multapses) taken.assign(n, 0);
+      std::vector<std::uint64_t> targets;
+      if (set_.allow_multapses) {
+        for (std::uint64_t j = 0; j < set_.count; ++j) targets.push_back(s.below(n));
+      } else {
+        for (std::uint64_t j = n - set_.count; j < n; ++j) {
+          std::uint64_t r = s.below(j + 1);
+          if (taken[r]) r = j;
+          taken[r] = 1;
+          targets.push_back(r);
+        }
+      }
+      for (std::uint64_t r : targets) {
+        const std::uint64_t tgt = (skip_self && r >= src) ? r + 1 : r;
+        const double w = sample(set_.weight, s);
+        const double d = sample(set_.delay, s);
+        if (!is_local[tgt]) continue;
+        kept.push_back({tgt, Drawn{src, static_cast<float>(w), delay_steps(d)}});
+        ++counts[tgt + 1];
+      }
+    }
+    for (std::uint64_t t = 0; t < set_.n_target; ++t) counts[t + 1] += counts[t];
+    out_offsets_ = counts;
+    out_incoming_.resize(kept.size());
+    for (const auto& [tgt, d] : kept) out_incoming_[counts[tgt]++] = d;
+  }
+}
+
+std::uint32_t ConnectionGenerator::delay_steps(double ms) const {
+  const Step d = to_steps(ms, dt_);
+  if (!(ms > 0) || d < 1)
+    throw InputError(set_.origin.where(), set_.field + ".delay", std::to_string(ms) + " ms",
+                     "a delay of at least dt = " + std::to_string(dt_) +
+                         " ms (for a distribution, clip it with min >= dt)");
+  if (d > static_cast<Step>(DelaySegment::max_delay))
+    throw InputError(set_.origin.where(), set_.field + ".delay", std::to_string(ms) + " ms",
+                     "at most " + std::to_string(DelaySegment::max_delay) + " steps");
+  return static_cast<std::uint32_t>(d);
+}
+
+}  // namespace myelin

@@ -1,0 +1,77 @@
+// myelin: command-line entry point. Parses the subcommand, runs it, and is
+// the one place where errors are caught and turned into a message and an
+// exit code.
+#include <mpi.h>
+
+#include <boost/program_options/errors.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+#include "myelin/error.hpp"
+#include "myelin/version.hpp"
+
+namespace {
+
+const char* usage =
+    "myelin — a distributed simulator of spiking neural networks\n"
+    "\n"
+    "Usage:\n"
+    "  myelin run MODEL.toml [options]   build the model and simulate it\n"
+    "  myelin --help | -h                 this help\n"
+    "  myelin --version                   version\n"
+    "\n"
+    "`myelin run --help` lists the run options. Models are TOML files with NEST's\n"
+    "names and units; see models/brunel.toml and README.md. Run with several\n"
+    "OpenMP threads (--threads) on one machine.\n"
+    "\n"
+    "Exit codes: 0 success, 2 bad input (the message names file, field and value),\n"
+    "1 internal error.\n";
+
+int dispatch(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << usage;
+    return args.empty() ? myelin::cli::exit_input_error : 0;
+  }
+  if (args[0] == "--version") {
+    std::cout << "myelin " << myelin::version_string << "\n";
+    return 0;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "run") return myelin::cli::run_command(args);
+  throw myelin::InputError("myelin", "command", cmd, "one of: run (see myelin --help)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  int code = 0;
+  try {
+    code = dispatch(argc, argv);
+  } catch (const myelin::InputError& e) {
+    std::cerr << "myelin: error: " << e.what() << "\n";
+    code = myelin::cli::exit_input_error;
+  } catch (const boost::program_options::error& e) {
+    std::cerr << "myelin: error: " << e.what() << " (see --help)\n";
+    code = myelin::cli::exit_input_error;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "myelin: error: out of memory (use more ranks or a smaller model)\n";
+    code = myelin::cli::exit_internal_error;
+  } catch (const std::exception& e) {
+    std::cerr << "myelin: internal error: " << e.what() << "\n";
+    code = myelin::cli::exit_internal_error;
+  }
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (code != 0 && size > 1) MPI_Abort(MPI_COMM_WORLD, code);  // never leave other ranks hanging
+  MPI_Finalize();
+  return code;
+}

@@ -1,0 +1,58 @@
+#include "neurons/registry.hpp"
+
+#include "neurons/iaf_psc_alpha.hpp"
+#include "neurons/iaf_psc_exp.hpp"
+
+namespace myelin {
+namespace {
+
+template <class Model>
+ModelEntry entry() {
+  return ModelEntry{Model::name, Model::parameter_info(), Model::state_info(),
+                    [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
+                      return std::make_unique<GroupImpl<Model>>(Model::make_parameters(p), dt, n);
+                    }};
+}
+
+}  // namespace
+
+const std::vector<ModelEntry>& neuron_models() {
+  static const std::vector<ModelEntry> models = {
+      entry<IafPscAlpha>(),
+      entry<IafPscExp>(),
+  };
+  return models;
+}
+
+const ModelEntry* find_neuron_model(const std::string& name) {
+  for (const auto& m : neuron_models())
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+std::string neuron_model_names() {
+  std::string s;
+  for (const auto& m : neuron_models()) s += (s.empty() ? "" : ", ") + m.name;
+  return s;
+}
+
+std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field) {
+  double v_reset = 0, v_th = 0;
+  bool has_reset = false, has_th = false;
+  for (std::size_t i = 0; i < m.parameters.size(); ++i) {
+    const auto& f = m.parameters[i];
+    const double v = values[i];
+    *field = f.name;
+    if (f.dim == Dimension::capacitance && !(v > 0)) return "a positive capacitance";
+    if (f.name.rfind("tau", 0) == 0 && !(v > 0)) return "a positive time constant";
+    if (f.name == "t_ref" && !(v >= 0)) return "a non-negative refractory period";
+    if (f.name == "V_reset") { v_reset = v; has_reset = true; }
+    if (f.name == "V_th") { v_th = v; has_th = true; }
+  }
+  *field = "V_reset";
+  if (has_reset && has_th && !(v_reset < v_th)) return "V_reset below V_th";
+  field->clear();
+  return "";
+}
+
+}  // namespace myelin

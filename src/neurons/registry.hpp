@@ -1,0 +1,31 @@
+#pragma once
+// The neuron model registry: name -> fields and a factory. Adding a model is
+// one header in src/neurons/ and one line in registry.cpp.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "neurons/model_info.hpp"
+#include "neurons/neuron_group.hpp"
+
+namespace myelin {
+
+struct ModelEntry {
+  std::string name;
+  std::vector<FieldInfo> parameters;  ///< order = the vector passed to make
+  std::vector<FieldInfo> state;       ///< recordable and initialisable variables
+  std::function<std::unique_ptr<NeuronGroup>(const std::vector<double>& params, double dt, std::size_t n)> make;
+};
+
+const std::vector<ModelEntry>& neuron_models();
+/// nullptr if unknown.
+const ModelEntry* find_neuron_model(const std::string& name);
+/// Names joined for error messages: "iaf_psc_alpha, iaf_psc_exp".
+std::string neuron_model_names();
+
+/// Checks values that make a model meaningless (C_m <= 0, tau <= 0,
+/// t_ref < 0, V_reset >= V_th); returns the first problem or "".
+std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field);
+
+}  // namespace myelin

@@ -1,0 +1,37 @@
+#pragma once
+// Spike delivery, the hottest loop: walk the source's row in one part and
+// add each weight into its target's slot at t + delay. Rows are sorted by
+// target within each delay segment, so writes move forwards through the
+// neuron-major ring buffer.
+#include <bit>
+#include <cstdint>
+
+#include "build/connectivity.hpp"
+#include "sim/ring_buffer.hpp"
+
+namespace myelin {
+
+/// Delivers a spike of `source` emitted in step t; returns events delivered.
+inline std::uint64_t deliver(const ConnectivityPart& c, std::uint64_t source, Step t, RingBuffer& rb) {
+  const std::uint64_t s0 = c.row[source], s1 = c.row[source + 1];
+  if (s0 == s1) return 0;
+  std::int64_t* const ring = rb.data();
+  const std::size_t stride = rb.stride();
+  const std::uint64_t mask = rb.mask();
+  const StaticSynapse* const syn = c.syn.data();
+  for (std::uint64_t j = s0; j < s1; ++j) {
+    const DelaySegment seg = c.segs[j];
+    const std::uint64_t end = c.segs[j + 1].begin();
+    const std::size_t slot = ((static_cast<std::uint64_t>(t) + seg.delay()) & mask) * RingBuffer::channels;
+    std::int64_t* const base = ring + slot;
+    for (std::uint64_t k = seg.begin(); k < end; ++k) {
+      const StaticSynapse s = syn[k];
+      // Channel from the sign bit: no branch on excitatory vs inhibitory.
+      base[static_cast<std::size_t>(s.target) * stride + (std::bit_cast<std::uint32_t>(s.weight) >> 31)] +=
+          to_fixed(s.weight);
+    }
+  }
+  return c.segs[s1].begin() - c.segs[s0].begin();
+}
+
+}  // namespace myelin

@@ -1,0 +1,121 @@
+#include "sim/engine.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <exception>
+
+#include "core/progress.hpp"
+#include "sim/delivery.hpp"
+
+namespace myelin {
+namespace {
+
+/// Allocates the probe rows of every group for the slice starting at t0.
+void prepare_probes(Network& net, Step t0, Step steps) {
+  for (auto& g : net.groups) {
+    StateProbe* pr = g->probe.get();
+    if (!pr) continue;
+    const Step first = (t0 + 1 + pr->interval - 1) / pr->interval;  // samples at (k+1) = j*interval
+    const Step last = (t0 + steps) / pr->interval;
+    pr->slice_first = first;
+    pr->slice_row0 = pr->width() ? pr->data.size() / pr->width() : 0;
+    if (last >= first) pr->data.resize(pr->data.size() + static_cast<std::size_t>(last - first + 1) * pr->width());
+  }
+}
+
+/// A spike to deliver: the emitting source's gid and its step.
+struct SourceSpike {
+  Step step;
+  std::uint64_t gid;
+};
+
+}  // namespace
+
+void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
+              SimulationOutput& out) {
+  const std::size_t n_pop = record.size();
+  out.node_ids.assign(n_pop, {});
+  out.times.assign(n_pop, {});
+  out.spike_counts.assign(n_pop, 0);
+  out.events = 0;
+
+  const Step m = net.min_delay;
+  std::vector<std::vector<LocalSpike>> thread_spikes(static_cast<std::size_t>(threads));
+  std::vector<SourceSpike> slice_spikes;
+  std::vector<std::size_t> gen_cursor(net.generators.size(), 0);
+  std::uint64_t spikes_total = 0;
+  Progress bar(static_cast<double>(t_end) * net.dt, progress);
+  SliceContext ctx;
+  ctx.seed = net.seed;
+  ctx.ring = &net.ring;
+  ctx.t0 = 0;
+  ctx.steps = static_cast<int>(std::min(m, t_end));
+  prepare_probes(net, 0, ctx.steps);
+  std::exception_ptr error;
+
+  std::uint64_t events = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : events)
+  {
+    const auto tid = static_cast<std::size_t>(omp_get_thread_num());
+    auto& mine = thread_spikes[tid];
+    const ConnectivityPart& part = net.connectivity.parts[tid];
+    for (Step t0 = 0; t0 < t_end; t0 += m) {
+      mine.clear();
+      try {
+        for (const TargetRange& r : net.thread_ranges[tid]) net.groups[r.group]->update(ctx, r.begin, r.end, mine);
+      } catch (...) {
+#pragma omp critical(myelin_sim_error)
+        if (!error) error = std::current_exception();
+      }
+#pragma omp barrier
+#pragma omp single
+      {
+        // Merge into one list in (step, gid) order: the order spikes are
+        // recorded in. Delivery order does not matter (fixed-point sums).
+        slice_spikes.clear();
+        for (const auto& v : thread_spikes)
+          for (const LocalSpike& s : v) slice_spikes.push_back({s.step, net.local_gid[s.local]});
+        std::sort(slice_spikes.begin(), slice_spikes.end(), [](const SourceSpike& a, const SourceSpike& b) {
+          return a.step != b.step ? a.step < b.step : a.gid < b.gid;
+        });
+        for (const auto& v : thread_spikes)
+          for (const LocalSpike& s : v) {
+            const NeuronGroup& g = *net.groups[net.local_group[s.local]];
+            ++out.spike_counts[g.population];
+          }
+        spikes_total += slice_spikes.size();
+        // Recording: map back to population-local ids, already time-sorted.
+        for (const SourceSpike& s : slice_spikes) {
+          const std::size_t pop = static_cast<std::size_t>(
+              std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), s.gid) - net.pop_first_gid.begin() - 1);
+          if (!record[pop]) continue;
+          out.node_ids[pop].push_back(s.gid - net.pop_first_gid[pop]);
+          out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
+        }
+        // Spike generators emitting in this slice.
+        const Step t1 = t0 + ctx.steps;
+        for (std::size_t g = 0; g < net.generators.size(); ++g) {
+          const auto& steps = net.generators[g].steps;
+          while (gen_cursor[g] < steps.size() && steps[gen_cursor[g]] < t1) {
+            if (steps[gen_cursor[g]] >= t0) slice_spikes.push_back({steps[gen_cursor[g]], net.generators[g].gid});
+            ++gen_cursor[g];
+          }
+        }
+        bar.update(static_cast<double>(t1) * net.dt, spikes_total);
+        // Next slice: a shorter last slice when t_end is not a multiple of m.
+        ctx.t0 = t1;
+        ctx.steps = static_cast<int>(std::min(m, t_end - t1));
+        if (ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);
+      }
+      // Each thread writes only its own neurons' slots, and the next
+      // update reads only those, so no barrier is needed before it.
+      for (const SourceSpike& s : slice_spikes) events += deliver(part, s.gid, s.step, net.ring);
+    }
+  }
+  out.events = events;
+  if (error) std::rethrow_exception(error);
+  bar.finish(static_cast<double>(t_end) * net.dt, spikes_total);
+}
+
+}  // namespace myelin

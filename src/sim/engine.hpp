@@ -1,0 +1,24 @@
+#pragma once
+// The slice loop. Time advances in slices of the minimum delay: within a
+// slice no spike can reach any neuron (delay >= slice length), so each
+// thread steps its neurons through the whole slice, then all spikes of the
+// slice are delivered at once (NEST's min-delay scheme, one rank).
+#include <cstdint>
+#include <vector>
+
+#include "sim/network.hpp"
+
+namespace myelin {
+
+struct SimulationOutput {
+  std::vector<std::vector<std::uint64_t>> node_ids;  ///< per population, recorded ones only
+  std::vector<std::vector<double>> times;            ///< ms
+  std::vector<std::uint64_t> spike_counts;           ///< per population, all
+  std::uint64_t events = 0;                          ///< synaptic events delivered
+};
+
+/// Runs steps [0, t_end). `record[p]`: keep spike times of population p.
+void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
+              SimulationOutput& out);
+
+}  // namespace myelin

@@ -1,0 +1,189 @@
+#include "sim/network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/distributions.hpp"
+#include "myelin/error.hpp"
+#include "neurons/registry.hpp"
+
+namespace myelin {
+namespace {
+
+/// First step whose emission time is >= t (start/stop of generators).
+Step first_step_at(double t_ms, double dt) {
+  if (!std::isfinite(t_ms)) return std::numeric_limits<Step>::max() / 4;
+  return static_cast<Step>(std::ceil(t_ms / dt - 1e-9));
+}
+
+void make_groups(const ModelSpec& spec, Network& net, const Placement& placement, int rank) {
+  std::uint64_t gid = 0;
+  for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+    const PopulationSpec& ps = spec.populations[p];
+    net.pop_first_gid.push_back(gid);
+    const ModelEntry* m = find_neuron_model(ps.model);
+    std::vector<double> values;
+    for (const auto& f : m->parameters) {
+      const auto it = ps.params.find(f.name);
+      values.push_back(it == ps.params.end() ? f.default_value : it->second);
+    }
+    std::vector<std::uint64_t> gids, node_ids;
+    for (std::uint64_t i = 0; i < ps.size; ++i)
+      if (placement.rank_of(gid + i) == rank) {
+        gids.push_back(gid + i);
+        node_ids.push_back(i);
+      }
+    auto group = m->make(values, spec.run.dt, gids.size());
+    group->population = p;
+    group->first_local = net.local_gid.size();
+    group->gids = std::move(gids);
+    group->node_ids = std::move(node_ids);
+    for (std::size_t i = 0; i < group->size(); ++i) {
+      // Defaults first (V_m = E_L), then sampled initial values, each neuron
+      // from its own stream so the draw does not depend on placement.
+      for (const auto& si : m->state) group->set_initial(i, si.name, group->initial_default(si.name));
+      if (ps.initial.empty()) continue;
+      Stream s(net.seed, Purpose::initial_state, static_cast<std::uint32_t>(p), group->gids[i]);
+      for (const auto& [var, value] : ps.initial) group->set_initial(i, var, sample(value, s));
+    }
+    for (std::uint64_t g : group->gids) {
+      net.local_gid.push_back(g);
+      net.local_group.push_back(static_cast<std::uint32_t>(net.groups.size()));
+    }
+    net.groups.push_back(std::move(group));
+    gid += ps.size;
+  }
+  net.n_neurons = gid;
+}
+
+void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionSet>& sets) {
+  const double dt = spec.run.dt;
+  for (std::size_t k = 0; k < spec.stimuli.size(); ++k) {
+    const StimulusSpec& st = spec.stimuli[k];
+    const std::string field = "stimulus[" + std::to_string(k) + "]";
+    switch (st.type) {
+      case StimulusType::poisson_generator: {
+        PoissonInput in;
+        in.table = PoissonTable(st.rate * dt * 1e-3);
+        in.weight = static_cast<float>(st.weight.a);
+        in.delay = to_steps(st.delay.a, dt);
+        in.start = first_step_at(st.start, dt);
+        in.stop = first_step_at(st.stop, dt);
+        in.key1 = purpose_key(Purpose::poisson, static_cast<std::uint32_t>(k));
+        for (auto& g : net.groups)
+          for (const auto& name : st.targets)
+            if (spec.populations[g->population].name == name && st.rate > 0) g->poisson.push_back(in);
+        break;
+      }
+      case StimulusType::dc_generator: {
+        // NEST: the current emitted in step s reaches the target's input in
+        // step s + delay and drives the membrane from the step after.
+        const Step d = to_steps(st.delay.a, dt);
+        const Step on = first_step_at(st.start, dt) + d + 1, off = first_step_at(st.stop, dt) + d + 1;
+        for (auto& g : net.groups)
+          for (const auto& name : st.targets)
+            if (spec.populations[g->population].name == name)
+              for (std::size_t i = 0; i < g->size(); ++i) {
+                g->dc_events.push_back({on, static_cast<std::uint32_t>(i), st.amplitude});
+                g->dc_events.push_back({off, static_cast<std::uint32_t>(i), -st.amplitude});
+              }
+        break;
+      }
+      case StimulusType::spike_generator: {
+        // A generator spike at time T is stamped like a neuron spike emitted
+        // in step T/dt - 1 (NEST's convention), so it acts at T + delay.
+        SpikeSource src;
+        src.gid = net.n_neurons + net.generators.size();
+        for (double t : st.spike_times)
+          if (t >= st.start && t < st.stop) src.steps.push_back(to_steps(t, dt) - 1);
+        for (const auto& name : st.targets) {
+          ConnectionSet c;
+          c.field = field;
+          c.origin = st.origin;
+          c.key = static_cast<std::uint32_t>(spec.projections.size() + k);
+          c.source_first_gid = src.gid;
+          c.n_source = 1;
+          c.target_population = *spec.population_index(name);
+          c.target_first_gid = net.pop_first_gid[c.target_population];
+          c.n_target = spec.populations[c.target_population].size;
+          c.rule = Rule::all_to_all;
+          c.weight = st.weight;
+          c.delay = st.delay;
+          sets.push_back(c);
+        }
+        net.generators.push_back(std::move(src));
+        break;
+      }
+    }
+  }
+  for (auto& g : net.groups)
+    std::stable_sort(g->dc_events.begin(), g->dc_events.end(),
+                     [](const DcEvent& a, const DcEvent& b) { return a.step < b.step; });
+}
+
+}  // namespace
+
+Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank) {
+  Network net;
+  net.dt = spec.run.dt;
+  net.seed = static_cast<std::uint32_t>(spec.run.seed);
+  make_groups(spec, net, placement, rank);
+
+  std::vector<ConnectionSet> sets;
+  for (std::size_t k = 0; k < spec.projections.size(); ++k) {
+    const ProjectionSpec& p = spec.projections[k];
+    ConnectionSet c;
+    c.field = "projection[" + std::to_string(k) + "]";
+    c.origin = p.origin;
+    c.key = static_cast<std::uint32_t>(k);
+    const std::size_t src = *spec.population_index(p.source), tgt = *spec.population_index(p.target);
+    c.source_first_gid = net.pop_first_gid[src];
+    c.n_source = spec.populations[src].size;
+    c.target_population = tgt;
+    c.target_first_gid = net.pop_first_gid[tgt];
+    c.n_target = spec.populations[tgt].size;
+    c.rule = p.rule;
+    c.count = p.count;
+    c.p = p.p;
+    c.weight = p.weight;
+    c.delay = p.delay;
+    c.allow_autapses = p.allow_autapses;
+    c.allow_multapses = p.allow_multapses;
+    c.same_population = src == tgt;
+    sets.push_back(c);
+  }
+  attach_stimuli(spec, net, sets);
+
+  std::vector<ConnectionGenerator> generators;
+  std::vector<std::vector<std::uint8_t>> local_mask(spec.populations.size());
+  for (const auto& g : net.groups) {
+    local_mask[g->population].assign(spec.populations[g->population].size, 0);
+    for (auto id : g->node_ids) local_mask[g->population][id] = 1;
+  }
+  for (const auto& c : sets) generators.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
+
+  // Thread p updates, and receives the synapses of, the p-th equal slice of
+  // every group: balanced per population, whatever the model mix.
+  net.thread_ranges.resize(static_cast<std::size_t>(threads));
+  for (std::size_t gi = 0; gi < net.groups.size(); ++gi) {
+    const std::size_t n = net.groups[gi]->size();
+    for (std::size_t p = 0; p < net.thread_ranges.size(); ++p) {
+      const std::size_t b = n * p / net.thread_ranges.size(), e = n * (p + 1) / net.thread_ranges.size();
+      if (b < e) net.thread_ranges[p].push_back({gi, b, e});
+    }
+  }
+  net.connectivity = build_connectivity(generators, net.groups, net.thread_ranges,
+                                        net.n_neurons + net.generators.size());
+  net.min_delay = static_cast<Step>(net.connectivity.min_delay);
+  net.max_delay = static_cast<Step>(net.connectivity.max_delay);
+  if (net.min_delay == 0) {
+    // No synapses: neurons are independent, so any slice length is causal.
+    net.min_delay = 10;
+    net.max_delay = 10;
+  }
+  net.ring = RingBuffer(net.local_size(), static_cast<std::size_t>(net.max_delay) + 1);
+  return net;
+}
+
+}  // namespace myelin

@@ -1,0 +1,42 @@
+#pragma once
+// One rank's part of the network, built from a ModelSpec: its neurons (as
+// groups), their incoming synapses split by thread, their ring buffers and
+// stimuli. Nothing here knows about other ranks' neurons except their gids.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "build/connectivity.hpp"
+#include "myelin/model_spec.hpp"
+#include "neurons/neuron_group.hpp"
+#include "partition/placement.hpp"
+#include "sim/ring_buffer.hpp"
+
+namespace myelin {
+
+/// A spike_generator: a source gid with fixed emission steps.
+struct SpikeSource {
+  std::uint64_t gid = 0;
+  std::vector<Step> steps;  ///< sorted
+};
+
+struct Network {
+  double dt = 0.1;
+  std::uint32_t seed = 0;
+  std::uint64_t n_neurons = 0;               ///< all ranks
+  std::vector<std::uint64_t> pop_first_gid;  ///< per population
+  std::vector<std::unique_ptr<NeuronGroup>> groups;
+  std::vector<std::uint64_t> local_gid;      ///< rank-local index -> gid
+  std::vector<std::uint32_t> local_group;    ///< rank-local index -> group
+  std::vector<SpikeSource> generators;
+  Connectivity connectivity;
+  RingBuffer ring;
+  std::vector<std::vector<TargetRange>> thread_ranges;
+  Step min_delay = 1, max_delay = 1;
+
+  std::size_t local_size() const { return local_gid.size(); }
+};
+
+Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank);
+
+}  // namespace myelin
