@@ -1,8 +1,11 @@
 #pragma once
 // Poisson counts by table inversion: the CDF for a fixed mean is tabulated
-// once, so one draw costs one 32-bit uniform and a short search. Poisson
-// background input is drawn per neuron and per step, which makes this the
-// second-hottest loop after spike delivery.
+// once, so one draw costs one 32-bit uniform u and a count of thresholds
+// below u. Poisson background input is drawn per neuron and per step, which
+// makes this the hottest loop after spike delivery: for means up to ~10 the
+// count is a fixed 32-wide branch-free comparison (vectorised), because a
+// search loop mispredicts its exit on nearly every draw.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -11,47 +14,49 @@ namespace myelin {
 
 class PoissonTable {
  public:
-  PoissonTable() = default;
+  PoissonTable() { fast_.fill(~0u); }
   explicit PoissonTable(double mean) : mean_(mean) {
+    fast_.fill(~0u);
     if (mean <= 0.0) return;
-    // Tabulate until the tail is below the resolution of a 32-bit uniform.
+    // count = #{k : cdf_k <= (u + 1/2) 2^-32} = #{k : u >= T_k},
+    // T_k = ceil(cdf_k 2^32 - 1/2). Tabulate until the tail is below 2^-34.
     double p = std::exp(-mean), cdf = p;
-    cdf_.push_back(cdf);
-    for (std::uint32_t k = 1; cdf < 1.0 - 0x1p-34 && k < 1000000; ++k) {
+    for (std::uint32_t k = 1;; ++k) {
+      const double t = std::ceil(cdf * 0x1p32 - 0.5);
+      thresholds_.push_back(t >= 0x1p32 ? ~0ull + 0.0 : t);
+      if (cdf >= 1.0 - 0x1p-34 || k > 100000) break;
       p *= mean / k;
       cdf += p;
-      cdf_.push_back(cdf);
-      if (p < 1e-300 && k > mean) break;
     }
-    scaled_.reserve(cdf_.size());
-    // Compare in the integer domain: count = number of thresholds <= u.
-    for (double c : cdf_) scaled_.push_back(c >= 1.0 ? ~0ull : static_cast<std::uint64_t>(c * 0x1p32));
+    use_fast_ = thresholds_.size() <= fast_.size() && thresholds_[0] >= 1.0;
+    if (use_fast_)
+      for (std::size_t k = 0; k < thresholds_.size(); ++k)
+        fast_[k] = thresholds_[k] >= 0x1p32 ? ~0u : static_cast<std::uint32_t>(thresholds_[k] - 1.0);  // u > T_k - 1
   }
   double mean() const { return mean_; }
 
   /// Count for one uniform 32-bit word.
   std::uint32_t draw(std::uint32_t u) const {
-    const std::uint64_t x = u;
-    std::uint32_t k = 0;
-    const std::uint32_t n = static_cast<std::uint32_t>(scaled_.size());
-    // Linear from zero: the mean per step is small (a few) for background
-    // input; a binary search wins only for means above ~30.
-    if (mean_ < 30.0) {
-      while (k < n && x >= scaled_[k]) ++k;
-      return k;
+    if (use_fast_) {
+      std::uint32_t c = 0;
+      for (std::size_t k = 0; k < fast_.size(); ++k) c += u > fast_[k] ? 1u : 0u;
+      return c;
     }
-    std::uint32_t lo = 0, hi = n;
+    // Large means: binary search for the first threshold above u.
+    const double x = u;
+    std::size_t lo = 0, hi = thresholds_.size();
     while (lo < hi) {
-      const std::uint32_t mid = (lo + hi) / 2;
-      if (x >= scaled_[mid]) lo = mid + 1; else hi = mid;
+      const std::size_t mid = (lo + hi) / 2;
+      if (x >= thresholds_[mid]) lo = mid + 1; else hi = mid;
     }
-    return lo;
+    return static_cast<std::uint32_t>(lo);
   }
 
  private:
   double mean_ = 0.0;
-  std::vector<double> cdf_;
-  std::vector<std::uint64_t> scaled_;
+  bool use_fast_ = false;
+  alignas(64) std::array<std::uint32_t, 32> fast_;  ///< T_k - 1; ~0u never counts
+  std::vector<double> thresholds_;
 };
 
 }  // namespace myelin

@@ -4,6 +4,8 @@
 // inside, GroupImpl<Model> steps each neuron through the whole slice with
 // its state in registers, reading its ring-buffer slots and drawing its
 // Poisson input on the way. There is no virtual call per neuron or step.
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -96,56 +98,110 @@ class GroupImpl final : public NeuronGroup {
 
   void update(const SliceContext& ctx, std::size_t begin, std::size_t end, std::vector<LocalSpike>& out) override {
     const Step t0 = ctx.t0, t1 = ctx.t0 + ctx.steps;
-    std::vector<DcEvent> dc = slice_dc_events(t0, t1, begin, end);
-    auto dc_it = dc.begin();
-
-    struct Cursor {
-      Step block = -1;
-      r123::Philox4x32::ctr_type words{};
-    };
-    std::vector<Cursor> cursors(poisson.size());
-
-    std::int64_t* const ring = ctx.ring->data();
-    const std::size_t stride = ctx.ring->stride();
-    const std::uint64_t mask = ctx.ring->mask();
+    const std::vector<DcEvent> dc = slice_dc_events(t0, t1, begin, end);
+    auto dc_it = dc.cbegin();
     const StateProbe* pr = probe.get();
+    const typename Model::Propagators q = prop_;  // a local copy: stores cannot alias it
 
-    for (std::size_t i = begin; i < end; ++i) {
-      auto l = Model::load(state_, i);
-      const std::uint32_t local = static_cast<std::uint32_t>(first_local + i);
-      std::int64_t* const rb = ring + static_cast<std::size_t>(local) * stride;
-      for (auto& c : cursors) c.block = -1;
-      const std::int32_t col = pr ? pr->column[i] : -1;
-
-      for (Step k = t0; k < t1; ++k) {
-        while (dc_it != dc.end() && dc_it->local == i && dc_it->step == k) {
-          l.I_dc += dc_it->delta;
-          ++dc_it;
-        }
-        std::int64_t* slot = rb + (static_cast<std::uint64_t>(k) & mask) * RingBuffer::channels;
-        double in_ex = from_fixed(slot[0]), in_in = from_fixed(slot[1]);
-        slot[0] = 0;
-        slot[1] = 0;
-        for (std::size_t p = 0; p < poisson.size(); ++p) {
-          const PoissonInput& in = poisson[p];
-          const Step e = k - in.delay;
-          if (e < in.start || e >= in.stop) continue;
-          Cursor& c = cursors[p];
-          if ((e >> 2) != c.block) {
-            c.block = e >> 2;
-            c.words = philox(ctx.seed, in.key1, gids[i], static_cast<std::uint64_t>(c.block));
-          }
-          const double x = in.table.draw(c.words.v[e & 3]) * static_cast<double>(in.weight);
-          if (in.weight >= 0.f) in_ex += x; else in_in += x;
-        }
-        if (Model::step(l, prop_, in_ex, in_in)) out.push_back({k, local});
-        if (col >= 0 && (k + 1) % pr->interval == 0) record(l, *pr, col, (k + 1) / pr->interval);
+    std::size_t i = begin;
+    while (i < end) {
+      // Neurons that are recorded or get a dc change this slice take the
+      // general path one by one; the rest go in blocks.
+      const bool slow = (pr && pr->column[i] >= 0) || (dc_it != dc.end() && dc_it->local == i);
+      if (slow) {
+        update_one(ctx, q, i, dc_it, dc.cend(), out);
+        ++i;
+        continue;
       }
-      Model::store(state_, i, l);
+      std::size_t j = i + 1;
+      while (j < end && j - i < block && !(pr && pr->column[j] >= 0) && !(dc_it != dc.end() && dc_it->local == j)) ++j;
+      if (j - i == block) update_block<block>(ctx, q, i, out);
+      else for (std::size_t k = i; k < j; ++k) update_block<1>(ctx, q, k, out);
+      i = j;
     }
   }
 
  private:
+  /// Neurons stepped together: their membrane updates are independent
+  /// dependency chains, which the core overlaps.
+  static constexpr std::size_t block = 4;
+  static constexpr Step chunk = 32;  // steps gathered at once; = bits in the spike mask
+
+  /// Ring-buffer and Poisson input of neuron i for steps [c0, c0 + n).
+  void gather(const SliceContext& ctx, std::size_t i, Step c0, Step n, double (&in)[2][chunk]) {
+    const std::size_t local = first_local + i;
+    for (Step s = 0; s < n; ++s) {
+      std::int64_t* slot = ctx.ring->slot(local, c0 + s);
+      in[0][s] = from_fixed(slot[0]);
+      in[1][s] = from_fixed(slot[1]);
+      slot[0] = 0;
+      slot[1] = 0;
+    }
+    for (const PoissonInput& p : poisson) add_poisson(p, ctx.seed, gids[i], c0, n, in[p.weight < 0.f ? 1 : 0]);
+  }
+
+  /// The fast path: NB neurons without probes or dc changes. The step loop
+  /// makes no call, so the state stays in registers (every xmm register is
+  /// clobbered across a call); spikes go to a bit mask per neuron.
+  template <std::size_t NB>
+  void update_block(const SliceContext& ctx, const typename Model::Propagators& q, std::size_t i0,
+                    std::vector<LocalSpike>& out) {
+    const Step t1 = ctx.t0 + ctx.steps;
+    typename Model::Local l[NB];
+    for (std::size_t j = 0; j < NB; ++j) l[j] = Model::load(state_, i0 + j);
+    alignas(64) double in[NB][2][chunk];
+    for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
+      const Step n = std::min(chunk, t1 - c0);
+      for (std::size_t j = 0; j < NB; ++j) gather(ctx, i0 + j, c0, n, in[j]);
+      std::uint32_t fired[NB] = {};
+      for (Step s = 0; s < n; ++s)
+        for (std::size_t j = 0; j < NB; ++j)
+          fired[j] |= static_cast<std::uint32_t>(Model::step(l[j], q, in[j][0][s], in[j][1][s])) << s;
+      for (std::size_t j = 0; j < NB; ++j)
+        for (std::uint32_t f = fired[j]; f; f &= f - 1)
+          out.push_back({c0 + std::countr_zero(f), static_cast<std::uint32_t>(first_local + i0 + j)});
+    }
+    for (std::size_t j = 0; j < NB; ++j) Model::store(state_, i0 + j, l[j]);
+  }
+
+  /// The general path for one neuron: dc changes and state sampling.
+  void update_one(const SliceContext& ctx, const typename Model::Propagators& q, std::size_t i,
+                  std::vector<DcEvent>::const_iterator& dc_it, std::vector<DcEvent>::const_iterator dc_end,
+                  std::vector<LocalSpike>& out) {
+    const Step t1 = ctx.t0 + ctx.steps;
+    const StateProbe* pr = probe.get();
+    const std::int32_t col = pr ? pr->column[i] : -1;
+    const auto local = static_cast<std::uint32_t>(first_local + i);
+    auto l = Model::load(state_, i);
+    alignas(64) double in[2][chunk];
+    for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
+      const Step n = std::min(chunk, t1 - c0);
+      gather(ctx, i, c0, n, in);
+      for (Step s = 0; s < n; ++s) {
+        const Step k = c0 + s;
+        while (dc_it != dc_end && dc_it->local == i && dc_it->step == k) {
+          l.I_dc += dc_it->delta;
+          ++dc_it;
+        }
+        if (Model::step(l, q, in[0][s], in[1][s])) out.push_back({k, local});
+        if (col >= 0 && (k + 1) % pr->interval == 0) record(l, *pr, col, (k + 1) / pr->interval);
+      }
+    }
+    Model::store(state_, i, l);
+  }
+
+  /// Adds the Poisson counts for steps [c0, c0 + n) of one neuron into dst.
+  static void add_poisson(const PoissonInput& p, std::uint32_t seed, std::uint64_t gid, Step c0, Step n, double* dst) {
+    // Steps k whose emission step e = k - delay lies in [start, stop).
+    const Step a = std::max(c0, p.start + p.delay), b = std::min(c0 + n, p.stop + p.delay);
+    const double w = p.weight;
+    for (Step k = a; k < b;) {
+      const Step e = k - p.delay;
+      const auto words = philox(seed, p.key1, gid, static_cast<std::uint64_t>(e >> 2));
+      for (Step j = e & 3; j < 4 && k < b; ++j, ++k) dst[k - c0] += p.table.draw(words.v[j]) * w;
+    }
+  }
+
   std::vector<DcEvent> slice_dc_events(Step t0, Step t1, std::size_t begin, std::size_t end) const {
     std::vector<DcEvent> v;
     for (const DcEvent& e : dc_events) {

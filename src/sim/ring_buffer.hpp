@@ -1,7 +1,10 @@
 #pragma once
-// Input ring buffers for all local neurons, neuron-major: one neuron's slots
-// are contiguous, so delivering a spike's row (sorted by target) walks
-// memory forwards, and a neuron update reads one line per step.
+// Input ring buffers for all local neurons, time-major: one plane per step
+// holds every local neuron's two input channels. All synapses of a delay
+// segment write into one plane (16 B x neurons: 200 KB for Brunel, which
+// stays in L2) in increasing target order. A neuron-major layout spreads
+// the same events over max_delay times more memory: with int64 slots it
+// measured 1.7e8 events/s per core against 3e8+ for this one (Brunel).
 //
 // Values are fixed point (2^-32 pA) in int64: integer addition is
 // associative, so the sum in a slot is the same whatever order spikes are
@@ -30,21 +33,21 @@ class RingBuffer {
   RingBuffer() = default;
   /// @param slots_needed  max delay + 1 in steps (rounded up to a power of two)
   RingBuffer(std::size_t neurons, std::size_t slots_needed)
-      : slots_(std::bit_ceil(slots_needed < 2 ? std::size_t{2} : slots_needed)),
+      : neurons_(neurons), slots_(std::bit_ceil(slots_needed < 2 ? std::size_t{2} : slots_needed)),
         mask_(slots_ - 1), data_(neurons * slots_ * channels, 0) {}
 
   std::size_t slots() const { return slots_; }
-  std::size_t stride() const { return slots_ * channels; }
-  std::uint64_t mask() const { return mask_; }
-  std::int64_t* data() { return data_.data(); }
   std::size_t bytes() const { return data_.size() * sizeof(std::int64_t); }
 
-  /// The two channels of one neuron at one step.
-  std::int64_t* slot(std::size_t neuron, Step step) {
-    return data_.data() + neuron * stride() + (static_cast<std::uint64_t>(step) & mask_) * channels;
+  /// The plane of one step: channel c of local neuron n is plane[n * 2 + c].
+  std::int64_t* plane(Step step) {
+    return data_.data() + (static_cast<std::uint64_t>(step) & mask_) * neurons_ * channels;
   }
+  /// The two channels of one neuron at one step.
+  std::int64_t* slot(std::size_t neuron, Step step) { return plane(step) + neuron * channels; }
 
  private:
+  std::size_t neurons_ = 0;
   std::size_t slots_ = 2;
   std::uint64_t mask_ = 1;
   std::vector<std::int64_t> data_;
