@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end: the myelin command's help, version and bad-input handling.
+# Every bad input must exit 2 with one message naming what was wrong, and
+# leave no output file behind. Usage: test_cli_errors.sh MYELIN WORKDIR
+set -u
+MYELIN=$1
+WORK=$2
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fails=0 passes=0
+
+# expect CODE PATTERN -- command...: exit code and a stderr/stdout pattern.
+expect() {
+  local code=$1 pattern=$2
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne $code ]]; then
+    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | head -5; fails=$((fails + 1)); return
+  fi
+  if ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL: '$*' output lacks /$pattern/:"; echo "$out" | head -5; fails=$((fails + 1)); return
+  fi
+  if grep -qiE "myelin: internal error|terminate called|Segmentation|Aborted|traceback" <<<"$out"; then
+    echo "FAIL: '$*' crashed:"; echo "$out" | head -5; fails=$((fails + 1)); return
+  fi
+  passes=$((passes + 1))
+}
+
+cat > good.toml <<'TOML'
+[run]
+t_stop = 20.0
+[[population]]
+name = "N"
+model = "iaf_psc_exp"
+size = 10
+params = { I_e = 500.0 }
+TOML
+printf '[run]\ndt = 0.1\nt_stop = = 5\n' > syntax.toml
+sed 's/iaf_psc_exp/iaf_psc_nope/' good.toml > model.toml
+sed 's/I_e = 500.0/I_e = "500 mV"/' good.toml > unit.toml
+cat good.toml - > undefined.toml <<'TOML'
+[[projection]]
+source = "N"
+target = "M"
+rule = "all_to_all"
+TOML
+cat good.toml - > negdelay.toml <<'TOML'
+[[projection]]
+source = "N"
+target = "N"
+rule = "all_to_all"
+delay = -1.0
+TOML
+cat good.toml - > builderror.toml <<'TOML'
+[[projection]]
+source = "N"
+target = "N"
+rule = "fixed_total_number"
+N = 500
+allow_multapses = false
+TOML
+
+expect 0 "myelin run MODEL.toml" -- "$MYELIN" --help
+expect 0 "^myelin [0-9]+\.[0-9]+" -- "$MYELIN" --version
+expect 2 "Usage" -- "$MYELIN"
+expect 0 "--threads" -- "$MYELIN" run --help
+expect 2 "command = frobnicate" -- "$MYELIN" frobnicate
+expect 2 "missing.toml.*no such file" -- "$MYELIN" run missing.toml -o out
+expect 2 "syntax.toml: TOML syntax error" -- "$MYELIN" run syntax.toml -o out
+expect 2 "model.toml:5: population\[0\].model = \"iaf_psc_nope\".*iaf_psc_alpha, iaf_psc_exp" -- "$MYELIN" run model.toml -o out
+expect 2 "population\[0\].params.I_e = \"500 mV\".*pA" -- "$MYELIN" run unit.toml -o out
+expect 2 "projection\[0\].target = \"M\": expected a defined population \(N\)" -- "$MYELIN" run undefined.toml -o out
+expect 2 "projection\[0\].delay = -1.*positive delay" -- "$MYELIN" run negdelay.toml -o out
+expect 2 "--threads.*positive" -- "$MYELIN" run good.toml --threads 0 -o out
+expect 2 "unrecognised option|unrecognized option" -- "$MYELIN" run good.toml --frobnicate
+expect 2 "--t-stop.*multiple of dt" -- "$MYELIN" run good.toml --t-stop 1.05 -o out
+expect 2 "--seed.*4294967295" -- "$MYELIN" run good.toml --seed -3 -o out
+touch plainfile
+expect 2 "--output.*plainfile/sub" -- "$MYELIN" run good.toml -o plainfile/sub
+expect 2 "projection\[0\].number.*distinct sources" -- "$MYELIN" run builderror.toml -o built -q
+# Nothing half-written anywhere: errors before or during the build leave
+# no spikes.h5, summary.json or temporary file.
+if compgen -G "out/*" >/dev/null || compgen -G "built/*" >/dev/null; then
+  echo "FAIL: an error left files behind:"; ls -la out built 2>/dev/null; fails=$((fails + 1))
+else
+  passes=$((passes + 1))
+fi
+# And the good model runs, writing complete outputs only.
+expect 0 "10 neurons" -- "$MYELIN" run good.toml -o ok -q
+for f in spikes.h5 summary.json; do
+  if [[ -s ok/$f ]]; then passes=$((passes + 1)); else echo "FAIL: ok/$f missing"; fails=$((fails + 1)); fi
+done
+if compgen -G "ok/*.tmp.*" >/dev/null; then echo "FAIL: temporary files left"; fails=$((fails + 1)); fi
+
+echo "$passes passed, $fails failed"
+[[ $fails -eq 0 ]]
