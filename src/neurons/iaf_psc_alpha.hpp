@@ -12,9 +12,11 @@
 // V is relative to E_L; V_min (default -inf) bounds it from below.
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <limits>
 #include <vector>
 
+#include "core/simd.hpp"
 #include "neurons/model_info.hpp"
 #include "neurons/propagators.hpp"
 
@@ -56,7 +58,7 @@ struct IafPscAlpha {
     double P33, P30, P11ex, P21ex, P31ex, P32ex, P11in, P21in, P31in, P32in;
     double psc_ex, psc_in;  ///< e/tau_syn: a weight w peaks at w pA
     double theta, v_reset, v_min, i_e;
-    std::int32_t ref_steps;
+    double ref_steps;  ///< a double: it is selected in the vectorised step
     Propagators(const Parameters& p, double dt)
         : P33(std::exp(-dt / p.tau_m)), P30(propagators::p_const(p.tau_m, p.C_m, dt)),
           P11ex(std::exp(-dt / p.tau_syn_ex)), P21ex(dt * std::exp(-dt / p.tau_syn_ex)),
@@ -67,7 +69,7 @@ struct IafPscAlpha {
           P32in(propagators::p_exp(p.tau_syn_in, p.tau_m, p.C_m, dt)),
           psc_ex(std::exp(1.0) / p.tau_syn_ex), psc_in(std::exp(1.0) / p.tau_syn_in),
           theta(p.V_th - p.E_L), v_reset(p.V_reset - p.E_L), v_min(p.V_min - p.E_L), i_e(p.I_e),
-          ref_steps(static_cast<std::int32_t>(std::llround(p.t_ref / dt))) {}
+          ref_steps(static_cast<double>(std::llround(p.t_ref / dt))) {}
   };
 
   struct State {
@@ -79,16 +81,27 @@ struct IafPscAlpha {
     }
   };
 
-  struct Local {
-    double V, I_ex, dI_ex, I_in, dI_in, I_dc;
-    std::int32_t ref;
+  /// A block of NB neurons stepped together (see IafPscExp::Lanes).
+  enum Var : std::size_t { V_, I_ex_, dI_ex_, I_in_, dI_in_, I_dc_, ref_, n_vars };
+  template <std::size_t NB>
+  struct Lanes {
+    double x[n_vars][NB];
   };
-  static Local load(const State& s, std::size_t i) {
-    return {s.V[i], s.I_ex[i], s.dI_ex[i], s.I_in[i], s.dI_in[i], s.I_dc[i], s.ref[i]};
+  template <std::size_t NB>
+  static void load(const State& s, std::size_t i0, Lanes<NB>& l) {
+    for (std::size_t j = 0; j < NB; ++j) {
+      l.x[V_][j] = s.V[i0 + j]; l.x[I_ex_][j] = s.I_ex[i0 + j]; l.x[dI_ex_][j] = s.dI_ex[i0 + j];
+      l.x[I_in_][j] = s.I_in[i0 + j]; l.x[dI_in_][j] = s.dI_in[i0 + j]; l.x[I_dc_][j] = s.I_dc[i0 + j];
+      l.x[ref_][j] = s.ref[i0 + j];
+    }
   }
-  static void store(State& s, std::size_t i, const Local& l) {
-    s.V[i] = l.V; s.I_ex[i] = l.I_ex; s.dI_ex[i] = l.dI_ex; s.I_in[i] = l.I_in; s.dI_in[i] = l.dI_in;
-    s.I_dc[i] = l.I_dc; s.ref[i] = l.ref;
+  template <std::size_t NB>
+  static void store(State& s, std::size_t i0, const Lanes<NB>& l) {
+    for (std::size_t j = 0; j < NB; ++j) {
+      s.V[i0 + j] = l.x[V_][j]; s.I_ex[i0 + j] = l.x[I_ex_][j]; s.dI_ex[i0 + j] = l.x[dI_ex_][j];
+      s.I_in[i0 + j] = l.x[I_in_][j]; s.dI_in[i0 + j] = l.x[dI_in_][j]; s.I_dc[i0 + j] = l.x[I_dc_][j];
+      s.ref[i0 + j] = static_cast<std::int32_t>(l.x[ref_][j]);
+    }
   }
 
   static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
@@ -98,32 +111,33 @@ struct IafPscAlpha {
   }
   static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
 
-  static double get(const Local& l, const Parameters& p, int var) {
+  template <std::size_t NB>
+  static double get(const Lanes<NB>& l, std::size_t j, const Parameters& p, int var) {
     switch (var) {
-      case 0: return l.V + p.E_L;
-      case 1: return l.I_ex;
-      default: return l.I_in;
+      case 0: return l.x[V_][j] + p.E_L;
+      case 1: return l.x[I_ex_][j];
+      default: return l.x[I_in_][j];
     }
   }
 
-  static bool step(Local& l, const Propagators& q, double in_ex, double in_in) {
-    if (l.ref == 0) {
-      const double v = q.P30 * (q.i_e + l.I_dc) + q.P31ex * l.dI_ex + q.P32ex * l.I_ex +
-                       q.P31in * l.dI_in + q.P32in * l.I_in + q.P33 * l.V;
-      l.V = v < q.v_min ? q.v_min : v;
-    } else {
-      --l.ref;
-    }
-    l.I_ex = q.P21ex * l.dI_ex + q.P11ex * l.I_ex;
-    l.dI_ex = q.P11ex * l.dI_ex + q.psc_ex * in_ex;
-    l.I_in = q.P21in * l.dI_in + q.P11in * l.I_in;
-    l.dI_in = q.P11in * l.dI_in + q.psc_in * in_in;
-    if (l.V >= q.theta) {
-      l.ref = q.ref_steps;
-      l.V = q.v_reset;
-      return true;
-    }
-    return false;
+  /// One step, branch-free, for T = double or simd::Vec (see IafPscExp::step).
+  template <class T>
+  static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {
+    const T zero{};
+    T& V = x[V_];
+    T& ref = x[ref_];
+    T v = q.P30 * (q.i_e + x[I_dc_]) + q.P31ex * x[dI_ex_] + q.P32ex * x[I_ex_] + q.P31in * x[dI_in_] +
+          q.P32in * x[I_in_] + q.P33 * V;
+    v = v < q.v_min ? zero + q.v_min : v;
+    const T V1 = ref == 0.0 ? v : V;
+    const T ref1 = ref == 0.0 ? zero : ref - 1.0;
+    x[I_ex_] = q.P21ex * x[dI_ex_] + q.P11ex * x[I_ex_];
+    x[dI_ex_] = q.P11ex * x[dI_ex_] + q.psc_ex * in_ex;
+    x[I_in_] = q.P21in * x[dI_in_] + q.P11in * x[I_in_];
+    x[dI_in_] = q.P11in * x[dI_in_] + q.psc_in * in_in;
+    V = V1 >= q.theta ? zero + q.v_reset : V1;
+    ref = V1 >= q.theta ? zero + q.ref_steps : ref1;
+    return V1 >= q.theta ? zero + 1.0 : zero;
   }
 };
 

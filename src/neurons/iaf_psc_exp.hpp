@@ -4,7 +4,7 @@
 // NEST model moves over unchanged (NEST's iaf_psc_exp, Tsodyks et al. 1998
 // current shape, Rotter & Diesmann 1999 propagators).
 //
-// One step k (from k*dt to (k+1)*dt):
+// One step k (from k*dt to (k+1)*dt), as NEST:
 //   1. if not refractory: V <- P22 V + P20 (I_e + I_dc) + P21ex I_ex + P21in I_in
 //      else: count down the refractory period (V stays clamped at V_reset)
 //   2. I_ex <- P11ex I_ex + input_ex(k);  I_in likewise
@@ -13,8 +13,10 @@
 // V is stored relative to E_L, as in NEST.
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
+#include "core/simd.hpp"
 #include "neurons/model_info.hpp"
 #include "neurons/propagators.hpp"
 
@@ -52,14 +54,14 @@ struct IafPscExp {
   /// Step-invariant coefficients for one dt.
   struct Propagators {
     double P22, P20, P11ex, P11in, P21ex, P21in, theta, v_reset, i_e;
-    std::int32_t ref_steps;
+    double ref_steps;  ///< a double: it is selected in the vectorised step
     Propagators(const Parameters& p, double dt)
         : P22(std::exp(-dt / p.tau_m)), P20(propagators::p_const(p.tau_m, p.C_m, dt)),
           P11ex(std::exp(-dt / p.tau_syn_ex)), P11in(std::exp(-dt / p.tau_syn_in)),
           P21ex(propagators::p_exp(p.tau_syn_ex, p.tau_m, p.C_m, dt)),
           P21in(propagators::p_exp(p.tau_syn_in, p.tau_m, p.C_m, dt)), theta(p.V_th - p.E_L),
           v_reset(p.V_reset - p.E_L), i_e(p.I_e),
-          ref_steps(static_cast<std::int32_t>(std::llround(p.t_ref / dt))) {}
+          ref_steps(static_cast<double>(std::llround(p.t_ref / dt))) {}
   };
 
   /// Structure of arrays: one entry per local neuron of the group.
@@ -71,14 +73,27 @@ struct IafPscExp {
     }
   };
 
-  /// One neuron's state while it is being stepped (lives in registers).
-  struct Local {
-    double V, I_ex, I_in, I_dc;
-    std::int32_t ref;
+  /// State of a block of NB neurons while they are stepped together:
+  /// x[variable][lane]. The refractory counter is a double here so that the
+  /// whole step is double arithmetic and selects, which runs on SIMD lanes.
+  enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, n_vars };
+  template <std::size_t NB>
+  struct Lanes {
+    double x[n_vars][NB];
   };
-  static Local load(const State& s, std::size_t i) { return {s.V[i], s.I_ex[i], s.I_in[i], s.I_dc[i], s.ref[i]}; }
-  static void store(State& s, std::size_t i, const Local& l) {
-    s.V[i] = l.V; s.I_ex[i] = l.I_ex; s.I_in[i] = l.I_in; s.I_dc[i] = l.I_dc; s.ref[i] = l.ref;
+  template <std::size_t NB>
+  static void load(const State& s, std::size_t i0, Lanes<NB>& l) {
+    for (std::size_t j = 0; j < NB; ++j) {
+      l.x[V_][j] = s.V[i0 + j]; l.x[I_ex_][j] = s.I_ex[i0 + j]; l.x[I_in_][j] = s.I_in[i0 + j];
+      l.x[I_dc_][j] = s.I_dc[i0 + j]; l.x[ref_][j] = s.ref[i0 + j];
+    }
+  }
+  template <std::size_t NB>
+  static void store(State& s, std::size_t i0, const Lanes<NB>& l) {
+    for (std::size_t j = 0; j < NB; ++j) {
+      s.V[i0 + j] = l.x[V_][j]; s.I_ex[i0 + j] = l.x[I_ex_][j]; s.I_in[i0 + j] = l.x[I_in_][j];
+      s.I_dc[i0 + j] = l.x[I_dc_][j]; s.ref[i0 + j] = static_cast<std::int32_t>(l.x[ref_][j]);
+    }
   }
 
   static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
@@ -89,29 +104,32 @@ struct IafPscExp {
   static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
 
   /// Recordable variable by index in state_info(), in user units.
-  static double get(const Local& l, const Parameters& p, int var) {
+  template <std::size_t NB>
+  static double get(const Lanes<NB>& l, std::size_t j, const Parameters& p, int var) {
     switch (var) {
-      case 0: return l.V + p.E_L;
-      case 1: return l.I_ex;
-      default: return l.I_in;
+      case 0: return l.x[V_][j] + p.E_L;
+      case 1: return l.x[I_ex_][j];
+      default: return l.x[I_in_][j];
     }
   }
 
-  /// One step; in_ex/in_in are the summed weights (pA) arriving this step.
-  static bool step(Local& l, const Propagators& q, double in_ex, double in_in) {
-    if (l.ref == 0) {
-      l.V = q.P22 * l.V + q.P20 * (q.i_e + l.I_dc) + q.P21ex * l.I_ex + q.P21in * l.I_in;
-    } else {
-      --l.ref;
-    }
-    l.I_ex = q.P11ex * l.I_ex + in_ex;
-    l.I_in = q.P11in * l.I_in + in_in;
-    if (l.V >= q.theta) {
-      l.ref = q.ref_steps;
-      l.V = q.v_reset;
-      return true;
-    }
-    return false;
+  /// One step of one neuron (T = double) or of SIMD lanes (T = simd::Vec);
+  /// in_ex/in_in are the summed weights (pA) arriving this step. Returns 1
+  /// where the neuron fired. Branch-free: both outcomes are computed and
+  /// selected, lane by lane the same arithmetic as a scalar step.
+  template <class T>
+  static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {
+    const T zero{};
+    T& V = x[V_];
+    T& ref = x[ref_];
+    const T v = q.P22 * V + q.P20 * (q.i_e + x[I_dc_]) + q.P21ex * x[I_ex_] + q.P21in * x[I_in_];
+    const T V1 = ref == 0.0 ? v : V;
+    const T ref1 = ref == 0.0 ? zero : ref - 1.0;
+    x[I_ex_] = q.P11ex * x[I_ex_] + in_ex;
+    x[I_in_] = q.P11in * x[I_in_] + in_in;
+    V = V1 >= q.theta ? zero + q.v_reset : V1;
+    ref = V1 >= q.theta ? zero + q.ref_steps : ref1;
+    return V1 >= q.theta ? zero + 1.0 : zero;
   }
 };
 

@@ -13,6 +13,7 @@
 
 #include "core/poisson.hpp"
 #include "core/rng.hpp"
+#include "core/simd.hpp"
 #include "core/time_grid.hpp"
 #include "sim/ring_buffer.hpp"
 
@@ -116,52 +117,61 @@ class GroupImpl final : public NeuronGroup {
       std::size_t j = i + 1;
       while (j < end && j - i < block && !(pr && pr->column[j] >= 0) && !(dc_it != dc.end() && dc_it->local == j)) ++j;
       if (j - i == block) update_block<block>(ctx, q, i, out);
-      else for (std::size_t k = i; k < j; ++k) update_block<1>(ctx, q, k, out);
+      else for (std::size_t k = i; k < j; ++k) update_one(ctx, q, k, dc_it, dc.cend(), out);
       i = j;
     }
   }
 
  private:
-  /// Neurons stepped together: their membrane updates are independent
-  /// dependency chains, which the core overlaps.
-  static constexpr std::size_t block = 4;
+  /// Neurons stepped together: the step vectorises across them.
+  static constexpr std::size_t block = 8;
   static constexpr Step chunk = 32;  // steps gathered at once; = bits in the spike mask
 
-  /// Ring-buffer and Poisson input of neuron i for steps [c0, c0 + n).
-  void gather(const SliceContext& ctx, std::size_t i, Step c0, Step n, double (&in)[2][chunk]) {
+  /// Ring-buffer and Poisson input of neuron i for steps [c0, c0 + n), into
+  /// lane j of in[channel][step][lane] with NB lanes.
+  template <std::size_t NB>
+  void gather(const SliceContext& ctx, std::size_t i, std::size_t j, Step c0, Step n, double (&in)[2][chunk][NB]) {
     const std::size_t local = first_local + i;
     for (Step s = 0; s < n; ++s) {
       std::int64_t* slot = ctx.ring->slot(local, c0 + s);
-      in[0][s] = from_fixed(slot[0]);
-      in[1][s] = from_fixed(slot[1]);
+      in[0][s][j] = from_fixed(slot[0]);
+      in[1][s][j] = from_fixed(slot[1]);
       slot[0] = 0;
       slot[1] = 0;
     }
-    for (const PoissonInput& p : poisson) add_poisson(p, ctx.seed, gids[i], c0, n, in[p.weight < 0.f ? 1 : 0]);
+    for (const PoissonInput& p : poisson) add_poisson<NB>(p, ctx.seed, gids[i], c0, n, &in[p.weight < 0.f ? 1 : 0][0][j]);
   }
 
-  /// The fast path: NB neurons without probes or dc changes. The step loop
-  /// makes no call, so the state stays in registers (every xmm register is
-  /// clobbered across a call); spikes go to a bit mask per neuron.
+  /// The fast path: NB neurons without probes or dc changes, four SIMD
+  /// lanes at a time. Each group of lanes runs through the whole chunk with
+  /// its state in registers; the step makes no call.
   template <std::size_t NB>
   void update_block(const SliceContext& ctx, const typename Model::Propagators& q, std::size_t i0,
                     std::vector<LocalSpike>& out) {
+    static_assert(NB % simd::width == 0);
+    constexpr std::size_t nv = Model::n_vars;
     const Step t1 = ctx.t0 + ctx.steps;
-    typename Model::Local l[NB];
-    for (std::size_t j = 0; j < NB; ++j) l[j] = Model::load(state_, i0 + j);
-    alignas(64) double in[NB][2][chunk];
+    typename Model::template Lanes<NB> l;
+    Model::load(state_, i0, l);
+    alignas(64) double in[2][chunk][NB];
     for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
       const Step n = std::min(chunk, t1 - c0);
-      for (std::size_t j = 0; j < NB; ++j) gather(ctx, i0 + j, c0, n, in[j]);
+      for (std::size_t j = 0; j < NB; ++j) gather(ctx, i0 + j, j, c0, n, in);
       std::uint32_t fired[NB] = {};
-      for (Step s = 0; s < n; ++s)
-        for (std::size_t j = 0; j < NB; ++j)
-          fired[j] |= static_cast<std::uint32_t>(Model::step(l[j], q, in[j][0][s], in[j][1][s])) << s;
+      for (std::size_t g = 0; g < NB; g += simd::width) {
+        simd::Vec x[nv];
+        for (std::size_t k = 0; k < nv; ++k) x[k] = simd::load(&l.x[k][g]);
+        for (Step s = 0; s < n; ++s) {
+          const simd::Vec f = Model::step(x, q, simd::load(&in[0][s][g]), simd::load(&in[1][s][g]));
+          for (std::size_t w = 0; w < simd::width; ++w) fired[g + w] |= static_cast<std::uint32_t>(f[w] != 0.0) << s;
+        }
+        for (std::size_t k = 0; k < nv; ++k) simd::store(&l.x[k][g], x[k]);
+      }
       for (std::size_t j = 0; j < NB; ++j)
         for (std::uint32_t f = fired[j]; f; f &= f - 1)
           out.push_back({c0 + std::countr_zero(f), static_cast<std::uint32_t>(first_local + i0 + j)});
     }
-    for (std::size_t j = 0; j < NB; ++j) Model::store(state_, i0 + j, l[j]);
+    Model::store(state_, i0, l);
   }
 
   /// The general path for one neuron: dc changes and state sampling.
@@ -172,25 +182,31 @@ class GroupImpl final : public NeuronGroup {
     const StateProbe* pr = probe.get();
     const std::int32_t col = pr ? pr->column[i] : -1;
     const auto local = static_cast<std::uint32_t>(first_local + i);
-    auto l = Model::load(state_, i);
-    alignas(64) double in[2][chunk];
+    typename Model::template Lanes<1> l;
+    Model::load(state_, i, l);
+    alignas(64) double in[2][chunk][1];
     for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
       const Step n = std::min(chunk, t1 - c0);
-      gather(ctx, i, c0, n, in);
+      gather(ctx, i, 0, c0, n, in);
       for (Step s = 0; s < n; ++s) {
         const Step k = c0 + s;
         while (dc_it != dc_end && dc_it->local == i && dc_it->step == k) {
-          l.I_dc += dc_it->delta;
+          l.x[Model::I_dc_][0] += dc_it->delta;
           ++dc_it;
         }
-        if (Model::step(l, q, in[0][s], in[1][s])) out.push_back({k, local});
+        double x[Model::n_vars];
+        for (std::size_t v = 0; v < Model::n_vars; ++v) x[v] = l.x[v][0];
+        if (Model::step(x, q, in[0][s][0], in[1][s][0]) != 0.0) out.push_back({k, local});
+        for (std::size_t v = 0; v < Model::n_vars; ++v) l.x[v][0] = x[v];
         if (col >= 0 && (k + 1) % pr->interval == 0) record(l, *pr, col, (k + 1) / pr->interval);
       }
     }
     Model::store(state_, i, l);
   }
 
-  /// Adds the Poisson counts for steps [c0, c0 + n) of one neuron into dst.
+  /// Adds the Poisson counts for steps [c0, c0 + n) of one neuron into
+  /// dst[s * NB] (its lane of the gathered input).
+  template <std::size_t NB>
   static void add_poisson(const PoissonInput& p, std::uint32_t seed, std::uint64_t gid, Step c0, Step n, double* dst) {
     // Steps k whose emission step e = k - delay lies in [start, stop).
     const Step a = std::max(c0, p.start + p.delay), b = std::min(c0 + n, p.stop + p.delay);
@@ -198,7 +214,7 @@ class GroupImpl final : public NeuronGroup {
     for (Step k = a; k < b;) {
       const Step e = k - p.delay;
       const auto words = philox(seed, p.key1, gid, static_cast<std::uint64_t>(e >> 2));
-      for (Step j = e & 3; j < 4 && k < b; ++j, ++k) dst[k - c0] += p.table.draw(words.v[j]) * w;
+      for (Step j = e & 3; j < 4 && k < b; ++j, ++k) dst[static_cast<std::size_t>(k - c0) * NB] += p.table.draw(words.v[j]) * w;
     }
   }
 
@@ -212,12 +228,12 @@ class GroupImpl final : public NeuronGroup {
     return v;
   }
 
-  void record(const typename Model::Local& l, const StateProbe& pr, std::int32_t col, Step sample) {
+  void record(const typename Model::template Lanes<1>& l, const StateProbe& pr, std::int32_t col, Step sample) {
     // Rows for this slice were allocated by the engine before the update;
     // threads write disjoint columns.
     auto* row = const_cast<double*>(pr.data.data()) + (pr.slice_row0 + static_cast<std::size_t>(sample - pr.slice_first)) * pr.width();
     for (std::size_t v = 0; v < pr.vars.size(); ++v)
-      row[static_cast<std::size_t>(col) * pr.vars.size() + v] = Model::get(l, params_, pr.vars[v]);
+      row[static_cast<std::size_t>(col) * pr.vars.size() + v] = Model::get(l, 0, params_, pr.vars[v]);
   }
 
   typename Model::Parameters params_;

@@ -6,6 +6,7 @@
 
 #include "neurons/iaf_psc_alpha.hpp"
 #include "neurons/iaf_psc_exp.hpp"
+#include "core/simd.hpp"
 #include "neurons/propagators.hpp"
 
 using namespace myelin;
@@ -72,12 +73,12 @@ TEST(IafPscExp, SubthresholdTraceMatchesAnalyticSolution) {
   p.V_th = 1e9;
   const double dt = 0.1;
   IafPscExp::Propagators q(p, dt);
-  IafPscExp::Local l{0, 0, 0, 0, 0};
-  IafPscExp::step(l, q, 100.0, 0.0);  // arrives at the end of step 0
+  double x[IafPscExp::n_vars] = {};
+  IafPscExp::step(x, q, 100.0, 0.0);  // arrives at the end of step 0
   for (int k = 1; k <= 500; ++k) {
-    IafPscExp::step(l, q, 0.0, 0.0);
+    IafPscExp::step(x, q, 0.0, 0.0);
     const double t = k * dt;  // time since the current started
-    ASSERT_NEAR(l.V, v_exp_current(t, 2.0, 10.0, 250.0, 100.0), 1e-12) << "step " << k;
+    ASSERT_NEAR(x[IafPscExp::V_], v_exp_current(t, 2.0, 10.0, 250.0, 100.0), 1e-12) << "step " << k;
   }
 }
 
@@ -87,12 +88,12 @@ TEST(IafPscAlpha, PspPeakMatchesNestNormalisation) {
   IafPscAlpha::Parameters p;
   p.tau_m = 20; p.tau_syn_ex = p.tau_syn_in = 0.5; p.E_L = 0; p.V_reset = 0; p.V_th = 1e9;
   IafPscAlpha::Propagators q(p, 0.01);
-  IafPscAlpha::Local l{0, 0, 0, 0, 0, 0, 0};
-  IafPscAlpha::step(l, q, 20.68015524367846, 0.0);
+  double x[IafPscAlpha::n_vars] = {};
+  IafPscAlpha::step(x, q, 20.68015524367846, 0.0);
   double peak = 0;
   for (int k = 0; k < 2000; ++k) {
-    IafPscAlpha::step(l, q, 0.0, 0.0);
-    peak = std::max(peak, l.V);
+    IafPscAlpha::step(x, q, 0.0, 0.0);
+    peak = std::max(peak, x[IafPscAlpha::V_]);
   }
   EXPECT_NEAR(peak, 0.1, 1e-5);
 }
@@ -102,11 +103,38 @@ TEST(IafPscExp, RefractoryClampsForTrefSteps) {
   p.I_e = 1e6;  // reaches threshold within one step
   p.t_ref = 2.0;
   IafPscExp::Propagators q(p, 0.1);
-  IafPscExp::Local l{0, 0, 0, 0, 0};
+  double x[IafPscExp::n_vars] = {};
   std::vector<int> spikes;
   for (int k = 0; k < 200; ++k)
-    if (IafPscExp::step(l, q, 0, 0)) spikes.push_back(k);
+    if (IafPscExp::step(x, q, 0.0, 0.0) != 0.0) spikes.push_back(k);
   ASSERT_GE(spikes.size(), 3u);
   // 20 clamped steps, then at least one step to reach threshold.
   for (std::size_t i = 1; i < spikes.size(); ++i) EXPECT_EQ(spikes[i] - spikes[i - 1], 21);
+}
+
+TEST(IafPscAlpha, SimdLanesMatchScalarSteps) {
+  // The vectorised step must do per lane exactly what the scalar one does,
+  // including refractoriness and reset: compare bit for bit.
+  IafPscAlpha::Parameters p;
+  p.I_e = 380.0;
+  IafPscAlpha::Propagators q(p, 0.1);
+  constexpr std::size_t W = simd::width;
+  double scalar[W][IafPscAlpha::n_vars] = {};
+  simd::Vec lanes[IafPscAlpha::n_vars] = {};
+  int spikes = 0;
+  for (int k = 0; k < 5000; ++k) {
+    double ex[W], in[W];
+    for (std::size_t w = 0; w < W; ++w) {
+      ex[w] = ((k * 7 + w * 13) % 11 == 0) ? 150.0 * (w + 1) : 0.0;
+      in[w] = ((k * 5 + w * 3) % 17 == 0) ? -90.0 : 0.0;
+    }
+    const simd::Vec f = IafPscAlpha::step(lanes, q, simd::load(ex), simd::load(in));
+    for (std::size_t w = 0; w < W; ++w) {
+      const double s = IafPscAlpha::step(scalar[w], q, ex[w], in[w]);
+      ASSERT_EQ(s, f[w]) << "step " << k << " lane " << w;
+      spikes += s != 0.0;
+      for (std::size_t v = 0; v < IafPscAlpha::n_vars; ++v) ASSERT_EQ(scalar[w][v], lanes[v][w]) << k;
+    }
+  }
+  EXPECT_GT(spikes, 20);
 }
