@@ -288,6 +288,20 @@ Rule rule_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
            "one of one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli");
 }
 
+/// indegree or outdegree: a count that, without multapses, cannot exceed the
+/// number of distinct candidates (sources or targets, less self if no
+/// autapses).
+std::uint64_t degree(Table& t, const std::string& key, const std::string& what, const std::string& candidates,
+                     std::uint64_t n_candidates, bool multapses, const Ctx& ctx) {
+  const tvalue& k = t.require(key, "the number of " + what);
+  const std::uint64_t count = count_of(k, t.field(key), ctx);
+  if (count > 0 && n_candidates == 0) ctx.fail(k, t.field(key), "0: there are no candidate " + candidates);
+  if (!multapses && count > n_candidates)
+    ctx.fail(k, t.field(key), "at most " + std::to_string(n_candidates) + " distinct " + candidates +
+                                  " (or allow_multapses = true)");
+  return count;
+}
+
 ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
   const std::string f = "projection[" + std::to_string(i) + "]";
   Table t(v, f, ctx);
@@ -315,26 +329,14 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
                                             " vs " + std::to_string(n_tgt) + ")");
       break;
     case Rule::all_to_all: break;
-    case Rule::fixed_indegree: {
+    case Rule::fixed_indegree:
       rule_keys = ", indegree";
-      const tvalue& k = t.require("indegree", "the number of inputs per target");
-      p.count = count_of(k, t.field("indegree"), ctx);
-      if (!p.allow_multapses && p.count > n_src - (self ? 1 : 0))
-        ctx.fail(k, t.field("indegree"), "at most " + std::to_string(n_src - (self ? 1 : 0)) +
-                                             " distinct sources (or allow_multapses = true)");
-      if (n_src - (self ? 1 : 0) == 0 && p.count > 0) ctx.fail(k, t.field("indegree"), "a source with candidates");
+      p.count = degree(t, "indegree", "inputs per target", "sources", n_src - (self ? 1 : 0), p.allow_multapses, ctx);
       break;
-    }
-    case Rule::fixed_outdegree: {
+    case Rule::fixed_outdegree:
       rule_keys = ", outdegree";
-      const tvalue& k = t.require("outdegree", "the number of outputs per source");
-      p.count = count_of(k, t.field("outdegree"), ctx);
-      if (!p.allow_multapses && p.count > n_tgt - (self ? 1 : 0))
-        ctx.fail(k, t.field("outdegree"), "at most " + std::to_string(n_tgt - (self ? 1 : 0)) +
-                                              " distinct targets (or allow_multapses = true)");
-      if (n_tgt - (self ? 1 : 0) == 0 && p.count > 0) ctx.fail(k, t.field("outdegree"), "a target with candidates");
+      p.count = degree(t, "outdegree", "outputs per source", "targets", n_tgt - (self ? 1 : 0), p.allow_multapses, ctx);
       break;
-    }
     case Rule::fixed_total_number: {
       rule_keys = ", N";
       p.count = count_of(t.require("N", "the total number of connections"), t.field("N"), ctx);

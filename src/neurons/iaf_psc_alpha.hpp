@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/simd.hpp"
-#include "neurons/model_info.hpp"
+#include "neurons/lif_fields.hpp"
 #include "neurons/propagators.hpp"
 
 namespace myelin {
@@ -32,23 +32,12 @@ struct IafPscAlpha {
   };
 
   static std::vector<FieldInfo> parameter_info() {
-    return {{"C_m", Dimension::capacitance, 250.0, "membrane capacitance (pF)"},
-            {"tau_m", Dimension::time, 10.0, "membrane time constant (ms)"},
-            {"tau_syn_ex", Dimension::time, 2.0, "excitatory PSC rise time to peak (ms)"},
-            {"tau_syn_in", Dimension::time, 2.0, "inhibitory PSC rise time to peak (ms)"},
-            {"t_ref", Dimension::time, 2.0, "absolute refractory period (ms)"},
-            {"E_L", Dimension::voltage, -70.0, "resting potential (mV)"},
-            {"V_reset", Dimension::voltage, -70.0, "reset potential (mV)"},
-            {"V_th", Dimension::voltage, -55.0, "spike threshold (mV)"},
-            {"I_e", Dimension::current, 0.0, "constant input current (pA)"},
-            {"V_min", Dimension::voltage, -std::numeric_limits<double>::infinity(),
-             "lower bound of the membrane potential (mV)"}};
+    auto f = lif_parameter_info("PSC rise time to peak");
+    f.push_back({"V_min", Dimension::voltage, -std::numeric_limits<double>::infinity(),
+                 "lower bound of the membrane potential (mV)"});
+    return f;
   }
-  static std::vector<FieldInfo> state_info() {
-    return {{"V_m", Dimension::voltage, -70.0, "membrane potential (mV)"},
-            {"I_syn_ex", Dimension::current, 0.0, "excitatory synaptic current (pA)"},
-            {"I_syn_in", Dimension::current, 0.0, "inhibitory synaptic current (pA)"}};
-  }
+  static std::vector<FieldInfo> state_info() { return lif_state_info(); }
 
   static Parameters make_parameters(const std::vector<double>& v) {
     return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "core/simd.hpp"
-#include "neurons/model_info.hpp"
+#include "neurons/lif_fields.hpp"
 #include "neurons/propagators.hpp"
 
 namespace myelin {
@@ -30,22 +30,8 @@ struct IafPscExp {
     double E_L = -70.0, V_reset = -70.0, V_th = -55.0, I_e = 0.0;
   };
 
-  static std::vector<FieldInfo> parameter_info() {
-    return {{"C_m", Dimension::capacitance, 250.0, "membrane capacitance (pF)"},
-            {"tau_m", Dimension::time, 10.0, "membrane time constant (ms)"},
-            {"tau_syn_ex", Dimension::time, 2.0, "excitatory PSC decay time (ms)"},
-            {"tau_syn_in", Dimension::time, 2.0, "inhibitory PSC decay time (ms)"},
-            {"t_ref", Dimension::time, 2.0, "absolute refractory period (ms)"},
-            {"E_L", Dimension::voltage, -70.0, "resting potential (mV)"},
-            {"V_reset", Dimension::voltage, -70.0, "reset potential (mV)"},
-            {"V_th", Dimension::voltage, -55.0, "spike threshold (mV)"},
-            {"I_e", Dimension::current, 0.0, "constant input current (pA)"}};
-  }
-  static std::vector<FieldInfo> state_info() {
-    return {{"V_m", Dimension::voltage, -70.0, "membrane potential (mV)"},
-            {"I_syn_ex", Dimension::current, 0.0, "excitatory synaptic current (pA)"},
-            {"I_syn_in", Dimension::current, 0.0, "inhibitory synaptic current (pA)"}};
-  }
+  static std::vector<FieldInfo> parameter_info() { return lif_parameter_info("PSC decay time"); }
+  static std::vector<FieldInfo> state_info() { return lif_state_info(); }
 
   static Parameters make_parameters(const std::vector<double>& v) {
     return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};

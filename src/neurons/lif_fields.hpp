@@ -1,0 +1,33 @@
+#pragma once
+// The fields every NEST leaky integrate-and-fire model shares, with NEST's
+// defaults, so each model header lists only what is its own.
+#include <string>
+#include <vector>
+
+#include "neurons/model_info.hpp"
+
+namespace myelin {
+
+/// C_m, tau_m, tau_syn_ex, tau_syn_in, t_ref, E_L, V_reset, V_th, I_e, in
+/// this order (the order of each model's Parameters struct).
+inline std::vector<FieldInfo> lif_parameter_info(const char* tau_syn_meaning) {
+  const std::string syn = tau_syn_meaning;
+  return {{"C_m", Dimension::capacitance, 250.0, "membrane capacitance (pF)"},
+          {"tau_m", Dimension::time, 10.0, "membrane time constant (ms)"},
+          {"tau_syn_ex", Dimension::time, 2.0, "excitatory " + syn + " (ms)"},
+          {"tau_syn_in", Dimension::time, 2.0, "inhibitory " + syn + " (ms)"},
+          {"t_ref", Dimension::time, 2.0, "absolute refractory period (ms)"},
+          {"E_L", Dimension::voltage, -70.0, "resting potential (mV)"},
+          {"V_reset", Dimension::voltage, -70.0, "reset potential (mV)"},
+          {"V_th", Dimension::voltage, -55.0, "spike threshold (mV)"},
+          {"I_e", Dimension::current, 0.0, "constant input current (pA)"}};
+}
+
+/// The recordable state of current-based LIF models.
+inline std::vector<FieldInfo> lif_state_info() {
+  return {{"V_m", Dimension::voltage, -70.0, "membrane potential (mV)"},
+          {"I_syn_ex", Dimension::current, 0.0, "excitatory synaptic current (pA)"},
+          {"I_syn_in", Dimension::current, 0.0, "inhibitory synaptic current (pA)"}};
+}
+
+}  // namespace myelin
