@@ -22,7 +22,7 @@
 
 namespace myelin {
 
-struct IafPscExp {
+struct IafPscExp : LifState<IafPscExp> {
   static constexpr const char* name = "iaf_psc_exp";
 
   struct Parameters {
@@ -79,23 +79,6 @@ struct IafPscExp {
     for (std::size_t j = 0; j < NB; ++j) {
       s.V[i0 + j] = l.x[V_][j]; s.I_ex[i0 + j] = l.x[I_ex_][j]; s.I_in[i0 + j] = l.x[I_in_][j];
       s.I_dc[i0 + j] = l.x[I_dc_][j]; s.ref[i0 + j] = static_cast<std::int32_t>(l.x[ref_][j]);
-    }
-  }
-
-  static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
-    if (var == "V_m") s.V[i] = value - p.E_L;
-    else if (var == "I_syn_ex") s.I_ex[i] = value;
-    else if (var == "I_syn_in") s.I_in[i] = value;
-  }
-  static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
-
-  /// Recordable variable by index in state_info(), in user units.
-  template <std::size_t NB>
-  static double get(const Lanes<NB>& l, std::size_t j, const Parameters& p, int var) {
-    switch (var) {
-      case 0: return l.x[V_][j] + p.E_L;
-      case 1: return l.x[I_ex_][j];
-      default: return l.x[I_in_][j];
     }
   }
 

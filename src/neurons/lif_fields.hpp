@@ -1,6 +1,7 @@
 #pragma once
 // The fields every NEST leaky integrate-and-fire model shares, with NEST's
 // defaults, so each model header lists only what is its own.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -29,5 +30,31 @@ inline std::vector<FieldInfo> lif_state_info() {
           {"I_syn_ex", Dimension::current, 0.0, "excitatory synaptic current (pA)"},
           {"I_syn_in", Dimension::current, 0.0, "inhibitory synaptic current (pA)"}};
 }
+
+/// Initial state and recording for current-based LIF models, shared by
+/// CRTP: Model has State {V, I_ex, I_in}, Lanes x[var][lane] with enum
+/// indices V_, I_ex_, I_in_, and Parameters with E_L. V is stored relative
+/// to E_L (as in NEST) and reported in absolute mV.
+template <class Model>
+struct LifState {
+  template <class State, class Parameters>
+  static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
+    if (var == "V_m") s.V[i] = value - p.E_L;
+    else if (var == "I_syn_ex") s.I_ex[i] = value;
+    else if (var == "I_syn_in") s.I_in[i] = value;
+  }
+  template <class Parameters>
+  static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
+
+  /// Recordable variable by index in lif_state_info(), in user units.
+  template <class Lanes, class Parameters>
+  static double get(const Lanes& l, std::size_t j, const Parameters& p, int var) {
+    switch (var) {
+      case 0: return l.x[Model::V_][j] + p.E_L;
+      case 1: return l.x[Model::I_ex_][j];
+      default: return l.x[Model::I_in_][j];
+    }
+  }
+};
 
 }  // namespace myelin
