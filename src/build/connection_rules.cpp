@@ -9,6 +9,7 @@ namespace myelin {
 ConnectionGenerator::ConnectionGenerator(const ConnectionSet& set, std::uint32_t seed, double dt,
                                          const std::vector<std::uint8_t>& is_local)
     : set_(set), seed_(seed), dt_(dt) {
+  if (set_.delay.is_constant()) const_delay_ = delay_steps(set_.delay.a);
   if (set_.rule == Rule::fixed_total_number) {
     // Multinomial split of the total over targets, from one stream that
     // every rank draws identically.

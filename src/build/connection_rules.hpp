@@ -67,13 +67,15 @@ class ConnectionGenerator {
   template <class Emit>
   void emit_one(std::uint64_t src, Stream& s, Emit&& emit) const {
     const double w = sample(set_.weight, s);
-    const double d = sample(set_.delay, s);
-    emit(set_.source_first_gid + src, static_cast<float>(w), delay_steps(d));
+    // A constant delay is converted (and checked) once, not per synapse.
+    const std::uint32_t d = const_delay_ ? const_delay_ : delay_steps(sample(set_.delay, s));
+    emit(set_.source_first_gid + src, static_cast<float>(w), d);
   }
 
   ConnectionSet set_;
   std::uint32_t seed_;
   double dt_;
+  std::uint32_t const_delay_ = 0;  ///< steps, when the delay is a constant
   std::vector<std::uint64_t> total_counts_;  ///< fixed_total_number: per target
   // fixed_outdegree: incoming connections of local targets, grouped by target.
   std::vector<std::uint64_t> out_offsets_;

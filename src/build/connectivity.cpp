@@ -53,7 +53,7 @@ ConnectivityPart build_part(const std::vector<std::vector<const ConnectionGenera
 
   ConnectivityPart part;
   part.syn.resize(start[n_sources]);
-  std::vector<std::uint16_t> delay(part.syn.size());
+  huge_vector<std::uint16_t> delay(part.syn.size());
   {
     std::vector<std::uint64_t> cursor(start.begin(), start.end() - 1);
     for_each_connection(by_population, groups, ranges, scratch,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "build/connection_rules.hpp"
+#include "core/huge_pages.hpp"
 #include "neurons/neuron_group.hpp"
 #include "synapses/static_synapse.hpp"
 
@@ -15,7 +16,7 @@ namespace myelin {
 struct ConnectivityPart {
   std::vector<std::uint64_t> row;   ///< per source gid + 1: first segment index
   std::vector<DelaySegment> segs;   ///< plus a sentinel whose begin() is syn.size()
-  std::vector<StaticSynapse> syn;
+  huge_vector<StaticSynapse> syn;
   std::size_t bytes() const {
     return row.size() * sizeof(row[0]) + segs.size() * sizeof(segs[0]) + syn.size() * sizeof(syn[0]);
   }

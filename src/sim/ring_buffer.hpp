@@ -15,6 +15,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/huge_pages.hpp"
 #include "core/time_grid.hpp"
 
 namespace myelin {
@@ -50,7 +51,7 @@ class RingBuffer {
   std::size_t neurons_ = 0;
   std::size_t slots_ = 2;
   std::uint64_t mask_ = 1;
-  std::vector<std::int64_t> data_;
+  huge_vector<std::int64_t> data_;
 };
 
 }  // namespace myelin

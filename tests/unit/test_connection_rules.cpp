@@ -179,9 +179,13 @@ TEST(Rules, DistributedWeightsAndDelaysStayInBounds) {
 }
 
 TEST(Rules, DelayBelowDtIsAnInputError) {
+  // A constant delay is checked when the generator is made; a drawn one
+  // when it is drawn.
   auto c = make_set(Rule::all_to_all, 3, 3, false);
-  c.delay = Value::constant(0.04);
   std::vector<std::uint8_t> local(3, 1);
+  c.delay = Value::constant(0.04);
+  EXPECT_THROW(ConnectionGenerator(c, 1, 0.1, local), InputError);
+  c.delay = Value{Value::Kind::uniform, 0.01, 0.04};
   ConnectionGenerator gen(c, 1, 0.1, local);
   DrawScratch s;
   EXPECT_THROW(gen.for_each_incoming(0, s, [](std::uint64_t, float, std::uint32_t) {}), InputError);
