@@ -179,7 +179,7 @@ class GroupImpl final : public NeuronGroup {
                   std::vector<DcEvent>::const_iterator& dc_it, std::vector<DcEvent>::const_iterator dc_end,
                   std::vector<LocalSpike>& out) {
     const Step t1 = ctx.t0 + ctx.steps;
-    const StateProbe* pr = probe.get();
+    StateProbe* pr = probe.get();
     const std::int32_t col = pr ? pr->column[i] : -1;
     const auto local = static_cast<std::uint32_t>(first_local + i);
     typename Model::template Lanes<1> l;
@@ -228,10 +228,10 @@ class GroupImpl final : public NeuronGroup {
     return v;
   }
 
-  void record(const typename Model::template Lanes<1>& l, const StateProbe& pr, std::int32_t col, Step sample) {
+  void record(const typename Model::template Lanes<1>& l, StateProbe& pr, std::int32_t col, Step sample) {
     // Rows for this slice were allocated by the engine before the update;
     // threads write disjoint columns.
-    auto* row = const_cast<double*>(pr.data.data()) + (pr.slice_row0 + static_cast<std::size_t>(sample - pr.slice_first)) * pr.width();
+    double* row = pr.data.data() + (pr.slice_row0 + static_cast<std::size_t>(sample - pr.slice_first)) * pr.width();
     for (std::size_t v = 0; v < pr.vars.size(); ++v)
       row[static_cast<std::size_t>(col) * pr.vars.size() + v] = Model::get(l, 0, params_, pr.vars[v]);
   }

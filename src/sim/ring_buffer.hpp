@@ -4,7 +4,7 @@
 // segment write into one plane (16 B x neurons: 200 KB for Brunel, which
 // stays in L2) in increasing target order. A neuron-major layout spreads
 // the same events over max_delay times more memory: with int64 slots it
-// measured 1.7e8 events/s per core against 3e8+ for this one (Brunel).
+// measured 1.7e8 events/s per core against 2.6e8 for this one (Brunel).
 //
 // Values are fixed point (2^-32 pA) in int64: integer addition is
 // associative, so the sum in a slot is the same whatever order spikes are
@@ -19,8 +19,6 @@
 #include "core/time_grid.hpp"
 
 namespace myelin {
-
-inline constexpr double fixed_point_scale = 0x1p32;
 
 /// Converts a float weight to fixed point. Exact for |w| >= 2^-9 pA; below
 /// that truncates at 2^-32 pA, identically on every rank.
