@@ -50,6 +50,8 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"events_delivered\": " << s.events_delivered << ",\n"
     << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
+    << "  \"exchange\": {\"scheme\": \"global\", \"synchronisations\": " << s.exchange_synchronisations
+    << ", \"bytes_sent\": " << s.exchange_bytes_sent << "},\n"
     << "  \"populations\": [\n";
   for (std::size_t i = 0; i < s.populations.size(); ++i) {
     const auto& p = s.populations[i];

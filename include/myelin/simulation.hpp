@@ -36,22 +36,26 @@ struct RunSummary {
   double real_time_factor = 0.0;  ///< wall seconds per biological second
   std::uint64_t events_delivered = 0;
   double events_per_second = 0.0;
-  double peak_memory_mb = 0.0;
+  double peak_memory_mb = 0.0;  ///< the largest of any rank
   int ranks = 1;
   int threads = 1;
   std::uint64_t steps = 0;
   std::uint64_t min_delay_steps = 0;
   std::uint64_t max_delay_steps = 0;
+  std::uint64_t exchange_synchronisations = 0;  ///< collective spike exchanges (per rank)
+  std::uint64_t exchange_bytes_sent = 0;        ///< summed over ranks
   std::vector<PopulationResult> populations;
 };
 
-/// Spikes as (population-local node id, time in ms), in time order.
+/// Spikes as (population-local node id, time in ms), in time order; under
+/// MPI, complete on rank 0 only.
 struct SpikeTrains {
   std::vector<std::vector<std::uint64_t>> node_ids;  ///< per population
   std::vector<std::vector<double>> times;
 };
 
-/// Runs a model from start to t_stop. Throws InputError for bad input.
+/// Runs a model from start to t_stop on every rank of MPI_COMM_WORLD (one
+/// rank when MPI was not initialised). Throws InputError for bad input.
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out = nullptr);
 
 }  // namespace myelin

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "core/progress.hpp"
+#include "exchange/global_exchange.hpp"
 #include "sim/delivery.hpp"
 
 namespace myelin {
@@ -24,16 +25,10 @@ void prepare_probes(Network& net, Step t0, Step steps) {
   }
 }
 
-/// A spike to deliver: the emitting source's gid and its step.
-struct SourceSpike {
-  Step step;
-  std::uint64_t gid;
-};
-
 }  // namespace
 
 void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out) {
+              SimulationOutput& out, MPI_Comm comm) {
   const std::size_t n_pop = record.size();
   out.node_ids.assign(n_pop, {});
   out.times.assign(n_pop, {});
@@ -53,6 +48,7 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
   ctx.steps = static_cast<int>(std::min(m, t_end));
   prepare_probes(net, 0, ctx.steps);
   std::exception_ptr error;
+  GlobalExchange exchange(comm);
 
   std::uint64_t events = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : events)
@@ -69,23 +65,20 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
         if (!error) error = std::current_exception();
       }
 #pragma omp barrier
-#pragma omp single
+      // MPI is called from the master thread only (MPI_THREAD_FUNNELED).
+#pragma omp master
       {
-        // Merge into one list in (step, gid) order: the order spikes are
+        // This rank's spikes in (step, gid) order: the order they are
         // recorded in. Delivery order does not matter (fixed-point sums).
         slice_spikes.clear();
         for (const auto& v : thread_spikes)
-          for (const LocalSpike& s : v) slice_spikes.push_back({s.step, net.local_gid[s.local]});
-        std::sort(slice_spikes.begin(), slice_spikes.end(), [](const SourceSpike& a, const SourceSpike& b) {
-          return a.step != b.step ? a.step < b.step : a.gid < b.gid;
-        });
-        for (const auto& v : thread_spikes)
           for (const LocalSpike& s : v) {
-            const NeuronGroup& g = *net.groups[net.local_group[s.local]];
-            ++out.spike_counts[g.population];
+            slice_spikes.push_back({s.step, net.local_gid[s.local]});
+            ++out.spike_counts[net.groups[net.local_group[s.local]]->population];
           }
+        std::sort(slice_spikes.begin(), slice_spikes.end());
         spikes_total += slice_spikes.size();
-        // Recording: map back to population-local ids, already time-sorted.
+        // Recording: population-local ids, already time-sorted.
         for (const SourceSpike& s : slice_spikes) {
           const std::size_t pop = static_cast<std::size_t>(
               std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), s.gid) - net.pop_first_gid.begin() - 1);
@@ -93,7 +86,13 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
           out.node_ids[pop].push_back(s.gid - net.pop_first_gid[pop]);
           out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
         }
-        // Spike generators emitting in this slice.
+        try {
+          exchange.exchange(slice_spikes);
+        } catch (...) {
+          if (!error) error = std::current_exception();
+        }
+        // Spike generators emitting in this slice: every rank knows their
+        // times, so they are added locally, never exchanged.
         const Step t1 = t0 + ctx.steps;
         for (std::size_t g = 0; g < net.generators.size(); ++g) {
           const auto& steps = net.generators[g].steps;
@@ -108,12 +107,14 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
         ctx.steps = static_cast<int>(std::min(m, t_end - t1));
         if (ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);
       }
+#pragma omp barrier
       // Each thread writes only its own neurons' slots, and the next
       // update reads only those, so no barrier is needed before it.
       for (const SourceSpike& s : slice_spikes) events += deliver(part, s.gid, s.step, net.ring);
     }
   }
   out.events = events;
+  out.exchange = exchange.counters();
   if (error) std::rethrow_exception(error);
   bar.finish(static_cast<double>(t_end) * net.dt, spikes_total);
 }

@@ -2,10 +2,13 @@
 // The slice loop. Time advances in slices of the minimum delay: within a
 // slice no spike can reach any neuron (delay >= slice length), so each
 // thread steps its neurons through the whole slice, then all spikes of the
-// slice are delivered at once (NEST's min-delay scheme, one rank).
+// slice are delivered at once (NEST's min-delay scheme).
 #include <cstdint>
 #include <vector>
 
+#include <mpi.h>
+
+#include "exchange/global_exchange.hpp"
 #include "sim/network.hpp"
 
 namespace myelin {
@@ -15,10 +18,12 @@ struct SimulationOutput {
   std::vector<std::vector<double>> times;            ///< ms
   std::vector<std::uint64_t> spike_counts;           ///< per population, all
   std::uint64_t events = 0;                          ///< synaptic events delivered
+  ExchangeCounters exchange;
 };
 
-/// Runs steps [0, t_end). `record[p]`: keep spike times of population p.
+/// Runs steps [0, t_end). `record[p]`: keep spike times of this rank's
+/// neurons of population p. Spikes are exchanged over `comm` every slice.
 void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out);
+              SimulationOutput& out, MPI_Comm comm);
 
 }  // namespace myelin

@@ -3,7 +3,10 @@
 #include <mpi.h>
 #include <omp.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <map>
 
 #include "core/resources.hpp"
@@ -20,6 +23,35 @@
 
 namespace myelin {
 namespace {
+
+/// Gathers every rank's vector onto rank 0 (concatenated in rank order).
+template <class T>
+std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
+  int size = 1, rank = 0;
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_rank(comm, &rank);
+  if (size == 1) return mine;
+  const long long bytes = static_cast<long long>(mine.size() * sizeof(T));
+  if (bytes > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB from one rank");
+  const int n = static_cast<int>(bytes);
+  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
+  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
+  long long total = 0;
+  for (int r = 0; r < size; ++r) {
+    displs[static_cast<std::size_t>(r)] = static_cast<int>(total);
+    total += counts[static_cast<std::size_t>(r)];
+  }
+  if (rank == 0 && total > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB in total");
+  std::vector<T> all(rank == 0 ? static_cast<std::size_t>(total) / sizeof(T) : 0);
+  MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm);
+  return all;
+}
+
+std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
+  std::uint64_t y = 0;
+  MPI_Allreduce(&x, &y, 1, MPI_UINT64_T, MPI_SUM, comm);
+  return y;
+}
 
 void attach_probes(const ModelSpec& spec, Network& net) {
   for (std::size_t r = 0; r < spec.recorders.size(); ++r) {
@@ -53,15 +85,53 @@ void attach_probes(const ModelSpec& spec, Network& net) {
   }
 }
 
-void write_state_reports(const ModelSpec& spec, const Network& net, const std::string& dir) {
+/// Writes one SONATA report per recorded variable; every rank takes part
+/// (its columns are gathered), rank 0 writes.
+void write_state_reports(const ModelSpec& spec, const Network& net, const std::string& dir, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
   std::map<std::string, std::vector<PopulationTrace>> by_var;
   std::map<std::string, std::string> units;
   for (const auto& g : net.groups) {
-    const StateProbe* pr = g->probe.get();
-    if (!pr) continue;
+    const StateProbe* local = g->probe.get();
+    if (!local) continue;
+    // Columns of all ranks: gather ids, per-rank column counts and data
+    // (rows x columns x vars per rank), then order columns by node id, as
+    // one rank would.
+    const std::vector<std::uint64_t> ids = gather_to_root(local->node_ids, comm);
+    const std::vector<std::uint64_t> cols_per_rank =
+        gather_to_root(std::vector<std::uint64_t>{local->node_ids.size()}, comm);
+    const std::vector<double> data = gather_to_root(local->data, comm);
+    if (rank != 0) continue;
+    const std::size_t nv = local->vars.size();
+    const std::size_t rows = ids.empty() ? 0 : data.size() / (ids.size() * nv);
+    // Where each gathered column lives: its rank's block, and its index there.
+    std::vector<std::size_t> block_start, block_cols, col_in_block;
+    for (std::size_t r = 0, offset = 0; r < cols_per_rank.size(); ++r) {
+      for (std::size_t k = 0; k < cols_per_rank[r]; ++k) {
+        block_start.push_back(offset);
+        block_cols.push_back(cols_per_rank[r]);
+        col_in_block.push_back(k);
+      }
+      offset += rows * cols_per_rank[r] * nv;
+    }
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t c = 0; c < ids.size(); ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    StateProbe merged = *local;
+    merged.node_ids.clear();
+    merged.data.assign(rows * ids.size() * nv, 0.0);
+    for (std::size_t newc = 0; newc < ids.size(); ++newc) {
+      const std::size_t c = order[newc];
+      merged.node_ids.push_back(ids[c]);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t v = 0; v < nv; ++v)
+          merged.data[(r * ids.size() + newc) * nv + v] =
+              data[block_start[c] + (r * block_cols[c] + col_in_block[c]) * nv + v];
+    }
+    const StateProbe* pr = &merged;
     const ModelEntry* m = find_neuron_model(spec.populations[g->population].model);
-    const std::size_t cols = pr->node_ids.size(), nv = pr->vars.size();
-    const std::size_t rows = pr->width() ? pr->data.size() / pr->width() : 0;
+    const std::size_t cols = pr->node_ids.size();
     for (std::size_t v = 0; v < nv; ++v) {
       PopulationTrace t;
       t.population = spec.populations[g->population].name;
@@ -76,6 +146,7 @@ void write_state_reports(const ModelSpec& spec, const Network& net, const std::s
       units[pr->var_names[v]] = base_unit(m->state[static_cast<std::size_t>(pr->vars[v])].dim);
     }
   }
+  if (rank != 0) return;
   for (const auto& [var, traces] : by_var)
     write_state_report((std::filesystem::path(dir) / (var + ".h5")).string(), var, units[var], traces);
 }
@@ -83,17 +154,24 @@ void write_state_reports(const ModelSpec& spec, const Network& net, const std::s
 }  // namespace
 
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out) {
-  int ranks = 1, rank = 0, mpi_up = 0;
+  int mpi_up = 0;
   MPI_Initialized(&mpi_up);
-  if (mpi_up) {
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (!mpi_up) {
+    // Library use without MPI_Init (tests, embedding): run as one rank.
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    std::atexit([] {
+      int done = 0;
+      MPI_Finalized(&done);
+      if (!done) MPI_Finalize();
+    });
   }
-  if (ranks > 1)
-    throw InputError("mpirun", "-np", std::to_string(ranks),
-                     "1 rank: this build runs one rank with OpenMP threads (use --threads)");
+  const MPI_Comm comm = MPI_COMM_WORLD;
+  int ranks = 1, rank = 0;
+  MPI_Comm_size(comm, &ranks);
+  MPI_Comm_rank(comm, &rank);
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  if (options.write_outputs) prepare_output_dir(options.output_dir);
+  if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
 
   RunSummary s;
   s.ranks = ranks;
@@ -102,6 +180,14 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   auto placement = make_placement("round_robin", ranks);
   Network net = build_network(spec, threads, *placement, rank);
   attach_probes(spec, net);
+  // The slice is the global minimum delay: a rank may only run ahead as far
+  // as the shortest delay from any other rank allows.
+  std::uint64_t local_min = net.connectivity.min_delay ? net.connectivity.min_delay : ~0ull, global_min = 0;
+  MPI_Allreduce(&local_min, &global_min, 1, MPI_UINT64_T, MPI_MIN, comm);
+  std::uint64_t global_max = 0, local_max = net.connectivity.max_delay;
+  MPI_Allreduce(&local_max, &global_max, 1, MPI_UINT64_T, MPI_MAX, comm);
+  net.min_delay = global_min == ~0ull ? 10 : static_cast<Step>(global_min);
+  MPI_Barrier(comm);
   s.build_time_s = build_timer.seconds();
 
   std::vector<bool> record(spec.populations.size(), false);
@@ -116,39 +202,61 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   const Step t_end = to_steps(spec.run.t_stop, spec.run.dt);
   SimulationOutput out;
   WallTimer sim_timer;
-  simulate(net, t_end, record, threads, options.progress, out);
+  simulate(net, t_end, record, threads, options.progress && rank == 0, out, comm);
   s.sim_time_s = sim_timer.seconds();
 
   s.neurons = net.n_neurons;
-  s.synapses = net.connectivity.synapses();
-  s.connectivity_bytes = net.connectivity.bytes();
+  s.synapses = sum_all(net.connectivity.synapses(), comm);
+  s.connectivity_bytes = sum_all(net.connectivity.bytes(), comm);
   s.bytes_per_synapse = s.synapses ? static_cast<double>(s.connectivity_bytes) / static_cast<double>(s.synapses) : 0.0;
   s.bio_time_ms = static_cast<double>(t_end) * spec.run.dt;
   s.real_time_factor = s.sim_time_s / (s.bio_time_ms * 1e-3);
-  s.events_delivered = out.events;
-  s.events_per_second = s.sim_time_s > 0 ? static_cast<double>(out.events) / s.sim_time_s : 0.0;
+  s.events_delivered = sum_all(out.events, comm);
+  s.events_per_second = s.sim_time_s > 0 ? static_cast<double>(s.events_delivered) / s.sim_time_s : 0.0;
   s.steps = static_cast<std::uint64_t>(t_end);
-  s.min_delay_steps = net.connectivity.min_delay;
-  s.max_delay_steps = net.connectivity.max_delay;
+  s.min_delay_steps = global_min == ~0ull ? 0 : global_min;
+  s.max_delay_steps = global_max;
+  s.exchange_synchronisations = out.exchange.synchronisations;
+  s.exchange_bytes_sent = sum_all(out.exchange.bytes_sent, comm);
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
     PopulationResult r;
     r.name = spec.populations[p].name;
     r.size = spec.populations[p].size;
-    r.spikes = out.spike_counts[p];
+    r.spikes = sum_all(out.spike_counts[p], comm);
     r.rate_hz = static_cast<double>(r.spikes) / (static_cast<double>(r.size) * s.bio_time_ms * 1e-3);
     s.populations.push_back(r);
   }
 
+  // Every rank's spikes onto rank 0, merged into the order one rank
+  // records them in: by time, then node id.
+  for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+    if (!record[p] || ranks == 1) continue;
+    std::vector<std::uint64_t> ids = gather_to_root(out.node_ids[p], comm);
+    std::vector<double> times = gather_to_root(out.times[p], comm);
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return times[a] != times[b] ? times[a] < times[b] : ids[a] < ids[b];
+    });
+    out.node_ids[p].resize(ids.size());
+    out.times[p].resize(ids.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      out.node_ids[p][k] = ids[order[k]];
+      out.times[p][k] = times[order[k]];
+    }
+  }
   if (options.write_outputs) {
     namespace fs = std::filesystem;
     std::vector<PopulationSpikes> reports;
     for (std::size_t p = 0; p < spec.populations.size(); ++p)
       if (record[p]) reports.push_back({spec.populations[p].name, out.node_ids[p], out.times[p]});
-    write_spike_report((fs::path(options.output_dir) / "spikes.h5").string(), reports);
-    write_state_reports(spec, net, options.output_dir);
+    if (rank == 0) write_spike_report((fs::path(options.output_dir) / "spikes.h5").string(), reports);
+    write_state_reports(spec, net, options.output_dir, comm);
   }
-  s.peak_memory_mb = peak_memory_mb();
-  if (options.write_outputs)
+  double mem = peak_memory_mb(), mem_max = 0;
+  MPI_Allreduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, comm);
+  s.peak_memory_mb = mem_max;
+  if (options.write_outputs && rank == 0)
     write_text_file((std::filesystem::path(options.output_dir) / "summary.json").string(), summary_json(s, spec));
   if (spikes_out) {
     spikes_out->node_ids = std::move(out.node_ids);
