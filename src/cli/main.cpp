@@ -51,26 +51,28 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank = 0;
+  int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // Every rank reports its own error (one may fail alone, e.g. while
+  // building its synapses); under mpirun the rank says which.
+  const std::string who = size > 1 ? "myelin[rank " + std::to_string(rank) + "]" : "myelin";
   int code = 0;
   try {
     code = dispatch(argc, argv);
   } catch (const myelin::InputError& e) {
-    std::cerr << "myelin: error: " << e.what() << "\n";
+    std::cerr << who << ": error: " << e.what() << "\n";
     code = myelin::cli::exit_input_error;
   } catch (const boost::program_options::error& e) {
-    std::cerr << "myelin: error: " << e.what() << " (see --help)\n";
+    std::cerr << who << ": error: " << e.what() << " (see --help)\n";
     code = myelin::cli::exit_input_error;
   } catch (const std::bad_alloc&) {
-    std::cerr << "myelin: error: out of memory (use more ranks or a smaller model)\n";
+    std::cerr << who << ": error: out of memory (use more ranks or a smaller model)\n";
     code = myelin::cli::exit_internal_error;
   } catch (const std::exception& e) {
-    std::cerr << "myelin: internal error: " << e.what() << "\n";
+    std::cerr << who << ": internal error: " << e.what() << "\n";
     code = myelin::cli::exit_internal_error;
   }
-  int size = 1;
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (code != 0 && size > 1) MPI_Abort(MPI_COMM_WORLD, code);  // never leave other ranks hanging
   MPI_Finalize();
   return code;

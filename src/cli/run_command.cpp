@@ -1,5 +1,7 @@
 // `myelin run MODEL.toml`: load, build, simulate, write outputs, print a
 // short summary.
+#include <mpi.h>
+
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
@@ -65,6 +67,9 @@ int run_command(const std::vector<std::string>& args) {
   ro.threads = threads;
   ro.progress = !vm.count("quiet");
   const RunSummary s = run(spec, ro);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank != 0) return 0;
 
   std::printf("myelin: %s: %llu neurons, %llu synapses (%.2f B/synapse), %d thread%s\n", spec.name.c_str(),
               static_cast<unsigned long long>(s.neurons), static_cast<unsigned long long>(s.synapses),
