@@ -25,6 +25,18 @@ std::string num(double x) {
   return s.str();
 }
 
+/// D(a, b) as nested lists; omitted (null) beyond 64 ranks to keep it small.
+std::string matrix(const std::vector<std::uint64_t>& m, int ranks) {
+  if (ranks > 64 || m.size() != static_cast<std::size_t>(ranks) * static_cast<std::size_t>(ranks)) return "null";
+  std::string o = "[";
+  for (int a = 0; a < ranks; ++a) {
+    o += a ? ", [" : "[";
+    for (int b = 0; b < ranks; ++b) o += (b ? ", " : "") + std::to_string(m[static_cast<std::size_t>(a * ranks + b)]);
+    o += "]";
+  }
+  return o + "]";
+}
+
 }  // namespace
 
 std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
@@ -51,7 +63,8 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
     << "  \"exchange\": {\"scheme\": \"global\", \"synchronisations\": " << s.exchange_synchronisations
-    << ", \"bytes_sent\": " << s.exchange_bytes_sent << "},\n"
+    << ", \"bytes_sent\": " << s.exchange_bytes_sent << ", \"tiers\": " << s.exchange_tiers
+    << ", \"delay_matrix_steps\": " << matrix(s.delay_matrix, s.ranks) << "},\n"
     << "  \"populations\": [\n";
   for (std::size_t i = 0; i < s.populations.size(); ++i) {
     const auto& p = s.populations[i];

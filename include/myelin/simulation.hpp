@@ -44,6 +44,9 @@ struct RunSummary {
   std::uint64_t max_delay_steps = 0;
   std::uint64_t exchange_synchronisations = 0;  ///< collective spike exchanges (per rank)
   std::uint64_t exchange_bytes_sent = 0;        ///< summed over ranks
+  std::uint64_t exchange_tiers = 0;             ///< most delay tiers of any rank
+  /// D(a, b) in steps, row-major ranks x ranks (0: no synapse from a to b).
+  std::vector<std::uint64_t> delay_matrix;
   std::vector<PopulationResult> populations;
 };
 

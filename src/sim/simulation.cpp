@@ -10,6 +10,7 @@
 #include <map>
 
 #include "core/resources.hpp"
+#include "exchange/exchange_plan.hpp"
 #include "io/atomic_file.hpp"
 #include "io/spike_report.hpp"
 #include "io/state_report.hpp"
@@ -45,6 +46,22 @@ std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
   std::vector<T> all(rank == 0 ? static_cast<std::size_t>(total) / sizeof(T) : 0);
   MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm);
   return all;
+}
+
+/// Sources (neurons, not generators) with synapses on this rank, with the
+/// smallest delay of those synapses, in gid order.
+std::vector<IncomingSource> incoming_sources(const Network& net) {
+  std::vector<std::uint64_t> min_delay(net.n_neurons, 0);
+  for (const auto& part : net.connectivity.parts)
+    for (std::uint64_t g = 0; g < net.n_neurons; ++g)
+      for (std::uint64_t j = part.row[g]; j < part.row[g + 1]; ++j) {
+        const std::uint64_t d = part.segs[j].delay();
+        min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
+      }
+  std::vector<IncomingSource> out;
+  for (std::uint64_t g = 0; g < net.n_neurons; ++g)
+    if (min_delay[g]) out.push_back({g, min_delay[g]});
+  return out;
 }
 
 std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
@@ -187,6 +204,8 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   std::uint64_t global_max = 0, local_max = net.connectivity.max_delay;
   MPI_Allreduce(&local_max, &global_max, 1, MPI_UINT64_T, MPI_MAX, comm);
   net.min_delay = global_min == ~0ull ? 10 : static_cast<Step>(global_min);
+  const ExchangePlan plan = build_plan(incoming_sources(net), static_cast<std::uint64_t>(net.min_delay), *placement,
+                                       net.local_gid, comm);
   MPI_Barrier(comm);
   s.build_time_s = build_timer.seconds();
 
@@ -218,6 +237,11 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   s.max_delay_steps = global_max;
   s.exchange_synchronisations = out.exchange.synchronisations;
   s.exchange_bytes_sent = sum_all(out.exchange.bytes_sent, comm);
+  // The plan's D(a, b) matrix (rows gathered from every rank) and tiers.
+  s.delay_matrix = gather_to_root(plan.delay_out, comm);
+  std::uint64_t tiers = plan.tiers(), max_tiers = 0;
+  MPI_Allreduce(&tiers, &max_tiers, 1, MPI_UINT64_T, MPI_MAX, comm);
+  s.exchange_tiers = max_tiers;
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
     PopulationResult r;
     r.name = spec.populations[p].name;

@@ -44,6 +44,19 @@ with h5py.File(sys.argv[1], "r") as f:
 print("chain across 3 ranks fires at the predicted steps")
 PY
 then ok; else bad "chain timing"; fi
+# The exchange plan of the chain: D(0,1) = 3 steps, D(1,2) = 25, nothing
+# else (the generator is not a neuron); with m = 3: tiers 0 and 3.
+if /usr/bin/python3 - chain/summary.json <<'PY'
+import json, sys
+x = json.load(open(sys.argv[1]))["exchange"]
+expect = [[0, 3, 0], [0, 0, 25], [0, 0, 0]]
+if x["delay_matrix_steps"] != expect:
+    sys.exit(f"D(a,b) = {x['delay_matrix_steps']}, expected {expect}")
+if x["tiers"] != 1:
+    sys.exit(f"tiers = {x['tiers']}, expected 1 per rank")
+print("exchange plan of the chain: D(a,b) as built")
+PY
+then ok; else bad "chain exchange plan"; fi
 
 # A rank failing (here: an unwritable output on rank 0) ends the whole job
 # with its message and a non-zero code, never a hang.
