@@ -25,6 +25,12 @@ std::string num(double x) {
   return s.str();
 }
 
+std::string list(const std::vector<std::uint64_t>& v) {
+  std::string o = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ", " : "") + std::to_string(v[i]);
+  return o + "]";
+}
+
 /// D(a, b) as nested lists; omitted (null) beyond 64 ranks to keep it small.
 std::string matrix(const std::vector<std::uint64_t>& m, int ranks) {
   if (ranks > 64 || m.size() != static_cast<std::size_t>(ranks) * static_cast<std::size_t>(ranks)) return "null";
@@ -62,7 +68,8 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"events_delivered\": " << s.events_delivered << ",\n"
     << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
-    << "  \"exchange\": {\"scheme\": \"global\", \"synchronisations\": " << s.exchange_synchronisations
+    << "  \"exchange\": {\"scheme\": " << quoted(s.exchange_scheme)
+    << ", \"synchronisations_per_rank\": " << list(s.synchronisations_per_rank) << ", \"messages\": " << s.exchange_messages
     << ", \"bytes_sent\": " << s.exchange_bytes_sent << ", \"tiers\": " << s.exchange_tiers
     << ", \"delay_matrix_steps\": " << matrix(s.delay_matrix, s.ranks) << "},\n"
     << "  \"populations\": [\n";

@@ -27,6 +27,26 @@ class RoundRobinPlacement final : public Placement {
   int ranks_;
 };
 
-std::unique_ptr<Placement> make_placement(const std::string& strategy, int ranks);
+/// Contiguous gid ranges of (nearly) equal size: neurons of one population
+/// stay together, so long-delay projections between populations become the
+/// only traffic between ranks.
+class BlockPlacement final : public Placement {
+ public:
+  BlockPlacement(std::uint64_t neurons, int ranks) : n_(neurons ? neurons : 1), ranks_(ranks < 1 ? 1 : ranks) {}
+  int rank_of(std::uint64_t gid) const override {
+    // Generators (gid >= n) are on every rank; map them past the end.
+    const std::uint64_t g = gid < n_ ? gid : n_ - 1;
+    return static_cast<int>(g * static_cast<std::uint64_t>(ranks_) / n_);
+  }
+  int ranks() const override { return ranks_; }
+  std::string name() const override { return "block"; }
+
+ private:
+  std::uint64_t n_;
+  int ranks_;
+};
+
+/// "round_robin" (default) or "block"; `neurons` is the network size.
+std::unique_ptr<Placement> make_placement(const std::string& strategy, int ranks, std::uint64_t neurons);
 
 }  // namespace myelin

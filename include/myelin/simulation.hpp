@@ -15,6 +15,11 @@ struct RunOptions {
   int threads = 0;            ///< 0: OMP_NUM_THREADS, or all cores
   bool progress = true;       ///< progress line on stderr
   bool write_outputs = true;  ///< spikes.h5, state.h5, summary.json
+  /// "delay-aware": each pair of ranks talks at the interval its smallest
+  /// delay allows; "global": all ranks every minimum delay (NEST's scheme).
+  std::string exchange = "delay-aware";
+  /// Placement of neurons on ranks: "round_robin" (NEST's) or "block".
+  std::string partition = "round_robin";
 };
 
 struct PopulationResult {
@@ -42,7 +47,10 @@ struct RunSummary {
   std::uint64_t steps = 0;
   std::uint64_t min_delay_steps = 0;
   std::uint64_t max_delay_steps = 0;
-  std::uint64_t exchange_synchronisations = 0;  ///< collective spike exchanges (per rank)
+  std::string exchange_scheme;
+  std::uint64_t exchange_synchronisations = 0;  ///< boundaries where rank 0 waited for another rank
+  std::uint64_t exchange_messages = 0;          ///< summed over ranks
+  std::vector<std::uint64_t> synchronisations_per_rank;
   std::uint64_t exchange_bytes_sent = 0;        ///< summed over ranks
   std::uint64_t exchange_tiers = 0;             ///< most delay tiers of any rank
   /// D(a, b) in steps, row-major ranks x ranks (0: no synapse from a to b).

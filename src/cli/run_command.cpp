@@ -34,6 +34,11 @@ int run_command(const std::vector<std::string>& args) {
       ("threads,t", po::value<int>(&threads), "OpenMP threads (default: OMP_NUM_THREADS or all cores)")
       ("t-stop", po::value<double>(&t_stop), "override run.t_stop, in ms")
       ("seed", po::value<long long>(&seed), "override run.seed (0 .. 4294967295)")
+      ("exchange", po::value<std::string>()->default_value("delay-aware"),
+       "spike exchange between ranks: delay-aware (each pair of ranks at the interval its\n"
+       "smallest delay allows) or global (all ranks every minimum delay, NEST's scheme)")
+      ("partition", po::value<std::string>()->default_value("round_robin"),
+       "placement of neurons on ranks: round_robin (NEST's) or block (contiguous gid ranges)")
       ("quiet,q", "no progress line");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(&model));
@@ -66,6 +71,8 @@ int run_command(const std::vector<std::string>& args) {
   ro.output_dir = output.empty() ? "output/" + spec.name : output;
   ro.threads = threads;
   ro.progress = !vm.count("quiet");
+  ro.exchange = vm["exchange"].as<std::string>();
+  ro.partition = vm["partition"].as<std::string>();
   const RunSummary s = run(spec, ro);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

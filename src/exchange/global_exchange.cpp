@@ -14,7 +14,7 @@ GlobalExchange::GlobalExchange(MPI_Comm comm) : comm_(comm) {
   displs_.resize(static_cast<std::size_t>(size_));
 }
 
-void GlobalExchange::exchange(std::vector<SourceSpike>& spikes) {
+void GlobalExchange::exchange(std::vector<SourceSpike>& spikes, Step) {
   if (size_ == 1) return;
   WallTimer t;
   // Spikes travel as raw bytes: two 64-bit words each.
@@ -28,7 +28,7 @@ void GlobalExchange::exchange(std::vector<SourceSpike>& spikes) {
   if (total > 0x7FFFFFFF) throw std::runtime_error("spike exchange: more than 2 GiB of spikes in one slice");
   all_.resize(static_cast<std::size_t>(total) / sizeof(SourceSpike));
   MPI_Allgatherv(spikes.data(), mine, MPI_BYTE, all_.data(), counts_.data(), displs_.data(), MPI_BYTE, comm_);
-  counters_.synchronisations += 2;
+  ++counters_.synchronisations;
   counters_.messages += static_cast<std::uint64_t>(size_ - 1);
   counters_.bytes_sent += static_cast<std::uint64_t>(mine) * static_cast<std::uint64_t>(size_ - 1) + sizeof(int) * static_cast<std::uint64_t>(size_ - 1);
   counters_.wait_s += t.seconds();

@@ -11,21 +11,14 @@
 
 namespace myelin {
 
-struct ExchangeCounters {
-  std::uint64_t synchronisations = 0;  ///< collective calls that wait for all ranks
-  std::uint64_t messages = 0;          ///< point-to-point equivalents sent
-  std::uint64_t bytes_sent = 0;
-  double wait_s = 0.0;                 ///< time inside MPI
-};
-
-class GlobalExchange {
+class GlobalExchange final : public SpikeExchange {
  public:
   explicit GlobalExchange(MPI_Comm comm);
   /// Replaces `spikes` (this rank's) by every rank's spikes of the slice,
   /// sorted by (step, gid). Called by one thread.
-  void exchange(std::vector<SourceSpike>& spikes);
-  const ExchangeCounters& counters() const { return counters_; }
-  int ranks() const { return size_; }
+  void exchange(std::vector<SourceSpike>& spikes, Step t1) override;
+  const ExchangeCounters& counters() const override { return counters_; }
+  const char* name() const override { return "global"; }
 
  private:
   MPI_Comm comm_;

@@ -6,7 +6,7 @@
 #include <exception>
 
 #include "core/progress.hpp"
-#include "exchange/global_exchange.hpp"
+#include "exchange/spike.hpp"
 #include "sim/delivery.hpp"
 
 namespace myelin {
@@ -28,7 +28,7 @@ void prepare_probes(Network& net, Step t0, Step steps) {
 }  // namespace
 
 void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out, MPI_Comm comm) {
+              SimulationOutput& out, SpikeExchange& exchange) {
   const std::size_t n_pop = record.size();
   out.node_ids.assign(n_pop, {});
   out.times.assign(n_pop, {});
@@ -48,7 +48,6 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
   ctx.steps = static_cast<int>(std::min(m, t_end));
   prepare_probes(net, 0, ctx.steps);
   std::exception_ptr error;
-  GlobalExchange exchange(comm);
 
   std::uint64_t events = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : events)
@@ -86,14 +85,14 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
           out.node_ids[pop].push_back(s.gid - net.pop_first_gid[pop]);
           out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
         }
+        const Step t1 = t0 + ctx.steps;
         try {
-          exchange.exchange(slice_spikes);
+          exchange.exchange(slice_spikes, t1);
         } catch (...) {
           if (!error) error = std::current_exception();
         }
         // Spike generators emitting in this slice: every rank knows their
         // times, so they are added locally, never exchanged.
-        const Step t1 = t0 + ctx.steps;
         for (std::size_t g = 0; g < net.generators.size(); ++g) {
           const auto& steps = net.generators[g].steps;
           while (gen_cursor[g] < steps.size() && steps[gen_cursor[g]] < t1) {

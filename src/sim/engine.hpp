@@ -6,9 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include <mpi.h>
-
-#include "exchange/global_exchange.hpp"
+#include "exchange/spike.hpp"
 #include "sim/network.hpp"
 
 namespace myelin {
@@ -22,8 +20,8 @@ struct SimulationOutput {
 };
 
 /// Runs steps [0, t_end). `record[p]`: keep spike times of this rank's
-/// neurons of population p. Spikes are exchanged over `comm` every slice.
+/// neurons of population p. `exchange` is called once per slice.
 void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out, MPI_Comm comm);
+              SimulationOutput& out, SpikeExchange& exchange);
 
 }  // namespace myelin

@@ -10,7 +10,9 @@
 #include <map>
 
 #include "core/resources.hpp"
+#include "exchange/delay_aware_exchange.hpp"
 #include "exchange/exchange_plan.hpp"
+#include "exchange/global_exchange.hpp"
 #include "io/atomic_file.hpp"
 #include "io/spike_report.hpp"
 #include "io/state_report.hpp"
@@ -188,13 +190,19 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   MPI_Comm_size(comm, &ranks);
   MPI_Comm_rank(comm, &rank);
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  if (options.exchange != "global" && options.exchange != "delay-aware")
+    throw InputError("--exchange", "", options.exchange, "global or delay-aware");
+  if (options.partition != "round_robin" && options.partition != "block")
+    throw InputError("--partition", "", options.partition, "round_robin or block");
   if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
 
   RunSummary s;
   s.ranks = ranks;
   s.threads = threads;
   WallTimer build_timer;
-  auto placement = make_placement("round_robin", ranks);
+  std::uint64_t n_neurons = 0;
+  for (const auto& p : spec.populations) n_neurons += p.size;
+  auto placement = make_placement(options.partition, ranks, n_neurons);
   Network net = build_network(spec, threads, *placement, rank);
   attach_probes(spec, net);
   // The slice is the global minimum delay: a rank may only run ahead as far
@@ -221,7 +229,10 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   const Step t_end = to_steps(spec.run.t_stop, spec.run.dt);
   SimulationOutput out;
   WallTimer sim_timer;
-  simulate(net, t_end, record, threads, options.progress && rank == 0, out, comm);
+  std::unique_ptr<SpikeExchange> exchange;
+  if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
+  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, comm);
+  simulate(net, t_end, record, threads, options.progress && rank == 0, out, *exchange);
   s.sim_time_s = sim_timer.seconds();
 
   s.neurons = net.n_neurons;
@@ -235,7 +246,10 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   s.steps = static_cast<std::uint64_t>(t_end);
   s.min_delay_steps = global_min == ~0ull ? 0 : global_min;
   s.max_delay_steps = global_max;
+  s.exchange_scheme = exchange->name();
   s.exchange_synchronisations = out.exchange.synchronisations;
+  s.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{out.exchange.synchronisations}, comm);
+  s.exchange_messages = sum_all(out.exchange.messages, comm);
   s.exchange_bytes_sent = sum_all(out.exchange.bytes_sent, comm);
   // The plan's D(a, b) matrix (rows gathered from every rank) and tiers.
   s.delay_matrix = gather_to_root(plan.delay_out, comm);
