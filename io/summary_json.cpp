@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 
 #include "myelin/version.hpp"
 
@@ -25,9 +26,13 @@ std::string num(double x) {
   return s.str();
 }
 
-std::string list(const std::vector<std::uint64_t>& v) {
+template <class T>
+std::string list(const std::vector<T>& v) {
   std::string o = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) o += (i ? ", " : "") + std::to_string(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if constexpr (std::is_floating_point_v<T>) o += (i ? ", " : "") + num(v[i]);
+    else o += (i ? ", " : "") + std::to_string(v[i]);
+  }
   return o + "]";
 }
 
@@ -68,6 +73,10 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"events_delivered\": " << s.events_delivered << ",\n"
     << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
+    << "  \"timers_per_rank\": {\"update_s\": " << list(s.update_s_per_rank)
+    << ", \"deliver_s\": " << list(s.deliver_s_per_rank) << ", \"exchange_s\": " << list(s.exchange_s_per_rank)
+    << "},\n"
+    << "  \"load_imbalance\": " << num(s.load_imbalance) << ",\n"
     << "  \"exchange\": {\"scheme\": " << quoted(s.exchange_scheme)
     << ", \"synchronisations_per_rank\": " << list(s.synchronisations_per_rank) << ", \"messages\": " << s.exchange_messages
     << ", \"bytes_sent\": " << s.exchange_bytes_sent << ", \"tiers\": " << s.exchange_tiers

@@ -51,6 +51,10 @@ struct RunSummary {
   std::uint64_t exchange_synchronisations = 0;  ///< boundaries where rank 0 waited for another rank
   std::uint64_t exchange_messages = 0;          ///< summed over ranks
   std::vector<std::uint64_t> synchronisations_per_rank;
+  /// Per rank, seconds: neuron updates and delivery (slowest thread), time
+  /// in the exchange (including waiting for other ranks).
+  std::vector<double> update_s_per_rank, deliver_s_per_rank, exchange_s_per_rank;
+  double load_imbalance = 1.0;  ///< max / mean of the ranks' update times
   std::uint64_t exchange_bytes_sent = 0;        ///< summed over ranks
   std::uint64_t exchange_tiers = 0;             ///< most delay tiers of any rank
   /// D(a, b) in steps, row-major ranks x ranks (0: no synapse from a to b).

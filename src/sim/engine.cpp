@@ -50,6 +50,7 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
   std::exception_ptr error;
 
   std::uint64_t events = 0;
+  std::vector<double> t_update(static_cast<std::size_t>(threads), 0.0), t_deliver(t_update);
 #pragma omp parallel num_threads(threads) reduction(+ : events)
   {
     const auto tid = static_cast<std::size_t>(omp_get_thread_num());
@@ -57,12 +58,14 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
     const ConnectivityPart& part = net.connectivity.parts[tid];
     for (Step t0 = 0; t0 < t_end; t0 += m) {
       mine.clear();
+      const double u0 = omp_get_wtime();
       try {
         for (const TargetRange& r : net.thread_ranges[tid]) net.groups[r.group]->update(ctx, r.begin, r.end, mine);
       } catch (...) {
 #pragma omp critical(myelin_sim_error)
         if (!error) error = std::current_exception();
       }
+      t_update[tid] += omp_get_wtime() - u0;
 #pragma omp barrier
       // MPI is called from the master thread only (MPI_THREAD_FUNNELED).
 #pragma omp master
@@ -109,11 +112,15 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
 #pragma omp barrier
       // Each thread writes only its own neurons' slots, and the next
       // update reads only those, so no barrier is needed before it.
+      const double d0 = omp_get_wtime();
       for (const SourceSpike& s : slice_spikes) events += deliver(part, s.gid, s.step, net.ring);
+      t_deliver[tid] += omp_get_wtime() - d0;
     }
   }
   out.events = events;
   out.exchange = exchange.counters();
+  out.update_s = *std::max_element(t_update.begin(), t_update.end());
+  out.deliver_s = *std::max_element(t_deliver.begin(), t_deliver.end());
   if (error) std::rethrow_exception(error);
   bar.finish(static_cast<double>(t_end) * net.dt, spikes_total);
 }

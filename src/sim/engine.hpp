@@ -17,6 +17,8 @@ struct SimulationOutput {
   std::vector<std::uint64_t> spike_counts;           ///< per population, all
   std::uint64_t events = 0;                          ///< synaptic events delivered
   ExchangeCounters exchange;
+  double update_s = 0.0;   ///< neuron updates, the slowest thread's total
+  double deliver_s = 0.0;  ///< spike delivery, the slowest thread's total
 };
 
 /// Runs steps [0, t_end). `record[p]`: keep spike times of this rank's

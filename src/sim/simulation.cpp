@@ -249,6 +249,17 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   s.exchange_scheme = exchange->name();
   s.exchange_synchronisations = out.exchange.synchronisations;
   s.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{out.exchange.synchronisations}, comm);
+  s.update_s_per_rank = gather_to_root(std::vector<double>{out.update_s}, comm);
+  s.deliver_s_per_rank = gather_to_root(std::vector<double>{out.deliver_s}, comm);
+  s.exchange_s_per_rank = gather_to_root(std::vector<double>{out.exchange.wait_s}, comm);
+  if (rank == 0 && !s.update_s_per_rank.empty()) {
+    double mx = 0, sum = 0;
+    for (double x : s.update_s_per_rank) {
+      mx = std::max(mx, x);
+      sum += x;
+    }
+    s.load_imbalance = sum > 0 ? mx / (sum / static_cast<double>(s.update_s_per_rank.size())) : 1.0;
+  }
   s.exchange_messages = sum_all(out.exchange.messages, comm);
   s.exchange_bytes_sent = sum_all(out.exchange.bytes_sent, comm);
   // The plan's D(a, b) matrix (rows gathered from every rank) and tiers.

@@ -74,6 +74,11 @@ sg, sd = max(g["synchronisations_per_rank"]), max(d["synchronisations_per_rank"]
 print(f"synchronisations per rank: global {sg}, delay-aware {sd}; bytes {g['bytes_sent']} vs {d['bytes_sent']}")
 if not (sg == 3000 and 0 < sd and sd * 50 <= sg and d["bytes_sent"] < g["bytes_sent"]):
     sys.exit("delay-aware exchange did not cut synchronisations and bytes")
+s = json.load(open(sys.argv[2]))
+t = s["timers_per_rank"]
+if not (all(len(t[k]) == 4 for k in ("update_s", "deliver_s", "exchange_s")) and min(t["update_s"]) > 0
+        and s["load_imbalance"] >= 1.0):
+    sys.exit(f"per-rank timers missing or wrong: {t}, imbalance {s['load_imbalance']}")
 PY
 then ok; else bad "delay-aware savings"; fi
 
