@@ -17,10 +17,7 @@ namespace myelin {
 
 class PoissonTable {
  public:
-  PoissonTable() {
-    fast_.fill(~0u);
-    lut_.fill(0);
-  }
+  PoissonTable() : PoissonTable(0.0) {}
   explicit PoissonTable(double mean) : mean_(mean) {
     fast_.fill(~0u);
     lut_.fill(0);

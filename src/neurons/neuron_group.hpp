@@ -104,18 +104,18 @@ class GroupImpl final : public NeuronGroup {
     const StateProbe* pr = probe.get();
     const typename Model::Propagators q = prop_;  // a local copy: stores cannot alias it
 
+    // Neurons that are recorded or get a dc change this slice take the
+    // general path one by one; the rest go in blocks.
+    auto general = [&](std::size_t k) { return (pr && pr->column[k] >= 0) || (dc_it != dc.end() && dc_it->local == k); };
     std::size_t i = begin;
     while (i < end) {
-      // Neurons that are recorded or get a dc change this slice take the
-      // general path one by one; the rest go in blocks.
-      const bool slow = (pr && pr->column[i] >= 0) || (dc_it != dc.end() && dc_it->local == i);
-      if (slow) {
+      if (general(i)) {
         update_one(ctx, q, i, dc_it, dc.cend(), out);
         ++i;
         continue;
       }
       std::size_t j = i + 1;
-      while (j < end && j - i < block && !(pr && pr->column[j] >= 0) && !(dc_it != dc.end() && dc_it->local == j)) ++j;
+      while (j < end && j - i < block && !general(j)) ++j;
       if (j - i == block) update_block<block>(ctx, q, i, out);
       else for (std::size_t k = i; k < j; ++k) update_one(ctx, q, k, dc_it, dc.cend(), out);
       i = j;

@@ -137,32 +137,24 @@ void write_state_reports(const ModelSpec& spec, const Network& net, const std::s
     std::vector<std::size_t> order(ids.size());
     for (std::size_t c = 0; c < ids.size(); ++c) order[c] = c;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
-    StateProbe merged = *local;
-    merged.node_ids.clear();
-    merged.data.assign(rows * ids.size() * nv, 0.0);
-    for (std::size_t newc = 0; newc < ids.size(); ++newc) {
-      const std::size_t c = order[newc];
-      merged.node_ids.push_back(ids[c]);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t v = 0; v < nv; ++v)
-          merged.data[(r * ids.size() + newc) * nv + v] =
-              data[block_start[c] + (r * block_cols[c] + col_in_block[c]) * nv + v];
-    }
-    const StateProbe* pr = &merged;
+    // One trace per variable, its columns in node-id order.
     const ModelEntry* m = find_neuron_model(spec.populations[g->population].model);
-    const std::size_t cols = pr->node_ids.size();
+    const std::size_t cols = ids.size();
     for (std::size_t v = 0; v < nv; ++v) {
       PopulationTrace t;
       t.population = spec.populations[g->population].name;
-      t.node_ids = pr->node_ids;
       t.data.resize(rows * cols);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c) t.data[r * cols + c] = pr->data[r * pr->width() + c * nv + v];
-      t.t_step = static_cast<double>(pr->interval) * spec.run.dt;
+      for (std::size_t newc = 0; newc < cols; ++newc) {
+        const std::size_t c = order[newc];
+        t.node_ids.push_back(ids[c]);
+        for (std::size_t r = 0; r < rows; ++r)
+          t.data[r * cols + newc] = data[block_start[c] + (r * block_cols[c] + col_in_block[c]) * nv + v];
+      }
+      t.t_step = static_cast<double>(local->interval) * spec.run.dt;
       t.t_start = t.t_step;
       t.t_stop = t.t_start + static_cast<double>(rows) * t.t_step;
-      by_var[pr->var_names[v]].push_back(std::move(t));
-      units[pr->var_names[v]] = base_unit(m->state[static_cast<std::size_t>(pr->vars[v])].dim);
+      by_var[local->var_names[v]].push_back(std::move(t));
+      units[local->var_names[v]] = base_unit(m->state[static_cast<std::size_t>(local->vars[v])].dim);
     }
   }
   if (rank != 0) return;
@@ -192,17 +184,15 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   if (options.exchange != "global" && options.exchange != "delay-aware")
     throw InputError("--exchange", "", options.exchange, "global or delay-aware");
-  if (options.partition != "round_robin" && options.partition != "block")
-    throw InputError("--partition", "", options.partition, "round_robin or block");
+  std::uint64_t n_neurons = 0;
+  for (const auto& p : spec.populations) n_neurons += p.size;
+  auto placement = make_placement(options.partition, ranks, n_neurons);  // rejects unknown strategies
   if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
 
   RunSummary s;
   s.ranks = ranks;
   s.threads = threads;
   WallTimer build_timer;
-  std::uint64_t n_neurons = 0;
-  for (const auto& p : spec.populations) n_neurons += p.size;
-  auto placement = make_placement(options.partition, ranks, n_neurons);
   Network net = build_network(spec, threads, *placement, rank);
   attach_probes(spec, net);
   // The slice is the global minimum delay: a rank may only run ahead as far
