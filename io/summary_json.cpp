@@ -75,11 +75,14 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
     << "  \"timers_per_rank\": {\"update_s\": " << list(s.update_s_per_rank)
     << ", \"deliver_s\": " << list(s.deliver_s_per_rank) << ", \"exchange_s\": " << list(s.exchange_s_per_rank)
-    << "},\n"
+    << ", \"wait_s\": " << list(s.wait_s_per_rank) << "},\n"
     << "  \"load_imbalance\": " << num(s.load_imbalance) << ",\n"
     << "  \"exchange\": {\"scheme\": " << quoted(s.exchange_scheme)
-    << ", \"synchronisations_per_rank\": " << list(s.synchronisations_per_rank) << ", \"messages\": " << s.exchange_messages
+    << ", \"synchronisations_per_rank\": " << list(s.synchronisations_per_rank)
+    << ", \"messages_per_rank\": " << list(s.messages_per_rank)
+    << ", \"bytes_sent_per_rank\": " << list(s.bytes_sent_per_rank) << ", \"messages\": " << s.exchange_messages
     << ", \"bytes_sent\": " << s.exchange_bytes_sent << ", \"tiers\": " << s.exchange_tiers
+    << ", \"mean_slack_steps\": " << num(s.mean_slack_steps) << ", \"messages_per_tier\": " << list(s.tier_messages) << ", \"bytes_per_tier\": " << list(s.tier_bytes)
     << ", \"delay_matrix_steps\": " << matrix(s.delay_matrix, s.ranks) << "},\n"
     << "  \"populations\": [\n";
   for (std::size_t i = 0; i < s.populations.size(); ++i) {

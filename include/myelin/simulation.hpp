@@ -50,13 +50,22 @@ struct RunSummary {
   std::string exchange_scheme;
   std::uint64_t exchange_synchronisations = 0;  ///< boundaries where rank 0 waited for another rank
   std::uint64_t exchange_messages = 0;          ///< summed over ranks
-  std::vector<std::uint64_t> synchronisations_per_rank;
-  /// Per rank, seconds: neuron updates and delivery (slowest thread), time
-  /// in the exchange (including waiting for other ranks).
-  std::vector<double> update_s_per_rank, deliver_s_per_rank, exchange_s_per_rank;
-  double load_imbalance = 1.0;  ///< max / mean of the ranks' update times
   std::uint64_t exchange_bytes_sent = 0;        ///< summed over ranks
-  std::uint64_t exchange_tiers = 0;             ///< most delay tiers of any rank
+  /// Per rank: slice boundaries at which it waited for another rank,
+  /// messages and bytes it sent.
+  std::vector<std::uint64_t> synchronisations_per_rank, messages_per_rank, bytes_sent_per_rank;
+  /// Per rank, seconds: neuron updates and delivery (slowest thread), all
+  /// time in the exchange, and the part of it blocked waiting for others.
+  std::vector<double> update_s_per_rank, deliver_s_per_rank, exchange_s_per_rank, wait_s_per_rank;
+  /// Mean over received messages of the steps between their sending and
+  /// the boundary they were needed at (delay-aware only): the compute that
+  /// communication overlaps with.
+  double mean_slack_steps = 0.0;
+  double load_imbalance = 1.0;  ///< max / mean of the ranks' update times
+  std::uint64_t exchange_tiers = 0;  ///< most delay tiers of any rank
+  /// Messages and bytes sent per tier (tier k: every m 2^k steps), summed
+  /// over ranks.
+  std::vector<std::uint64_t> tier_messages, tier_bytes;
   /// D(a, b) in steps, row-major ranks x ranks (0: no synapse from a to b).
   std::vector<std::uint64_t> delay_matrix;
   std::vector<PopulationResult> populations;

@@ -1,11 +1,15 @@
 #pragma once
 // Delay-aware spike exchange (DESIGN.md invariant 3). Ranks a and b talk
 // every I(a,b) = m 2^k steps, the largest such interval not above D(a,b):
-// spikes emitted in [T, T + I) act on b at T + D(a,b) >= T + I at the
-// earliest, so sending them at T + I is on time. Short-delay neighbours
+// the spikes a emits in [T, T + I) are sent at T + I, and act on b at
+// T + D(a,b) at the earliest. So b need not receive them at T + I but only
+// before the slice that contains step T + D: until then the message travels
+// while both ranks compute (double buffering: a fills the next interval's
+// buffer while the last one is in flight). Pairs whose D is a single slice
+// cannot overlap with updates (causality), but still overlap with the
+// delivery of local spikes (see sim/engine.cpp). Short-delay neighbours
 // talk every slice, long-delay ones rarely, unconnected ones never; each
-// spike goes only to the ranks that hold one of its targets. Point to
-// point: non-blocking sends, then the receives that are due.
+// spike goes only to the ranks that hold one of its targets.
 #include <mpi.h>
 
 #include <cstdint>
@@ -18,26 +22,42 @@ namespace myelin {
 
 class DelayAwareExchange final : public SpikeExchange {
  public:
-  DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, MPI_Comm comm);
-  /// `spikes` holds this rank's spikes of the slice ending at step t1; on
-  /// return it holds every spike to deliver now (this rank's and those
-  /// received), sorted by (step, gid). Called by one thread.
-  void exchange(std::vector<SourceSpike>& spikes, Step t1) override;
+  /// `t_end`: the last boundary, where every message sent is drained.
+  DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_end, MPI_Comm comm);
+  ~DelayAwareExchange() override;
+  void post(const std::vector<SourceSpike>& local, Step t1) override;
+  bool receive_due(Step t1) const override;
+  void receive(std::vector<SourceSpike>& remote, Step t1) override;
   const ExchangeCounters& counters() const override { return counters_; }
   const char* name() const override { return "delay-aware"; }
 
   /// The interval (steps) at which a pair with minimum delay d talks.
   static std::uint64_t interval(std::uint64_t d, std::uint64_t m);
+  /// How long after the start of an interval its spikes must have arrived:
+  /// the start of the slice that holds step d (m: slice length).
+  static std::uint64_t deadline_lag(std::uint64_t d, std::uint64_t m) { return m * (d / m); }
 
  private:
+  /// A message from `a` sent at next_send_[a] is due at this boundary.
+  std::uint64_t due_at(std::size_t a) const { return next_send_[a] - interval_in_[a] + lag_in_[a]; }
+  void update_next_due();
+  void timed_wait(MPI_Request& r);
+
   const ExchangePlan& plan_;
   std::vector<std::uint64_t> local_gids_;
+  std::uint64_t t_end_;
   MPI_Comm comm_;
-  std::vector<std::uint64_t> interval_out_, interval_in_;  ///< per rank; 0: no traffic
-  std::vector<std::vector<SourceSpike>> pending_;            ///< per destination, since its last send
-  std::vector<std::vector<SourceSpike>> sending_;            ///< buffers of sends in flight
+  // Per destination rank: interval (0: no traffic), tier, the spikes queued
+  // since its last send, the buffer in flight and its request.
+  std::vector<std::uint64_t> interval_out_;
+  std::vector<unsigned> tier_out_;
+  std::vector<std::vector<SourceSpike>> pending_, sending_;
+  std::vector<MPI_Request> send_request_;
+  // Per source rank: interval (0: no traffic), deadline lag, and the send
+  // time of the next message to receive.
+  std::vector<std::uint64_t> interval_in_, lag_in_, next_send_;
+  std::uint64_t next_due_ = ~0ull;  ///< earliest due_at() of any source
   std::vector<SourceSpike> received_;
-  std::vector<MPI_Request> requests_;
   ExchangeCounters counters_;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // NEST's scheme, the baseline: after every slice of the global minimum
-// delay, every rank sends all its spikes to every rank (MPI_Allgatherv).
-// Correct for any network; the delay-aware exchange must beat it.
+// delay, every rank sends all its spikes to every rank (MPI_Allgatherv),
+// blocking, with no overlap. Correct for any network; the delay-aware
+// exchange must beat it.
 #include <mpi.h>
 
 #include <cstdint>
@@ -14,9 +15,9 @@ namespace myelin {
 class GlobalExchange final : public SpikeExchange {
  public:
   explicit GlobalExchange(MPI_Comm comm);
-  /// Replaces `spikes` (this rank's) by every rank's spikes of the slice,
-  /// sorted by (step, gid). Called by one thread.
-  void exchange(std::vector<SourceSpike>& spikes, Step t1) override;
+  void post(const std::vector<SourceSpike>& local, Step t1) override;
+  bool receive_due(Step) const override { return size_ > 1; }
+  void receive(std::vector<SourceSpike>& remote, Step t1) override;
   const ExchangeCounters& counters() const override { return counters_; }
   const char* name() const override { return "global"; }
 

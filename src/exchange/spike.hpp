@@ -24,16 +24,35 @@ struct ExchangeCounters {
   std::uint64_t synchronisations = 0;
   std::uint64_t messages = 0;  ///< point-to-point messages (or their equivalent) sent
   std::uint64_t bytes_sent = 0;
-  double wait_s = 0.0;         ///< time inside MPI
+  /// Messages and bytes sent per delay tier (tier k: partners talked to
+  /// every m 2^k steps); the global scheme has one tier.
+  std::vector<std::uint64_t> tier_messages, tier_bytes;
+  /// Messages received, and the steps from their sending to the boundary
+  /// they were due at, summed: how long each message could travel while
+  /// both ranks computed (0 for pairs one slice apart).
+  std::uint64_t messages_received = 0, slack_steps = 0;
+  double exchange_s = 0.0;  ///< all time in the exchange: packing, MPI, unpacking
+  double wait_s = 0.0;      ///< of which blocked in MPI, waiting for other ranks
 };
 
-/// A way to exchange spikes between ranks; one call per slice.
+/// A way to exchange spikes between ranks, driven by the slice loop from one
+/// thread (MPI_THREAD_FUNNELED). At each slice boundary t1 the loop calls
+/// post() with this rank's spikes of the slice, delivers them locally while
+/// the messages travel, and then, only if receive_due(t1), calls receive()
+/// for the remote spikes that must act before the slice starting at t1.
 class SpikeExchange {
  public:
   virtual ~SpikeExchange() = default;
-  /// `spikes` holds this rank's spikes of the slice ending at step t1; on
-  /// return it holds every spike to deliver now, sorted by (step, gid).
-  virtual void exchange(std::vector<SourceSpike>& spikes, Step t1) = 0;
+  /// Hands over this rank's spikes emitted in the slice ending at t1 and
+  /// starts sending those that are due.
+  virtual void post(const std::vector<SourceSpike>& local, Step t1) = 0;
+  /// Whether remote spikes must be received at boundary t1 (the same answer
+  /// on every thread; no MPI call).
+  virtual bool receive_due(Step t1) const = 0;
+  /// Replaces `remote` by the spikes of other ranks to deliver now, in no
+  /// particular order (ring-buffer sums do not depend on it). At the last
+  /// boundary (t1 == t_end) it also drains every message already sent.
+  virtual void receive(std::vector<SourceSpike>& remote, Step t1) = 0;
   virtual const ExchangeCounters& counters() const = 0;
   virtual const char* name() const = 0;
 };

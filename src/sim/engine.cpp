@@ -51,6 +51,8 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
 
   std::uint64_t events = 0;
   std::vector<double> t_update(static_cast<std::size_t>(threads), 0.0), t_deliver(t_update);
+  std::vector<SourceSpike> remote;
+  bool receive_now = false, stop = false;
 #pragma omp parallel num_threads(threads) reduction(+ : events)
   {
     const auto tid = static_cast<std::size_t>(omp_get_thread_num());
@@ -89,11 +91,12 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
           out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
         }
         const Step t1 = t0 + ctx.steps;
-        try {
-          exchange.exchange(slice_spikes, t1);
-        } catch (...) {
-          if (!error) error = std::current_exception();
-        }
+        if (!error) try {
+            exchange.post(slice_spikes, t1);
+          } catch (...) {
+            error = std::current_exception();
+          }
+        receive_now = exchange.receive_due(t1);
         // Spike generators emitting in this slice: every rank knows their
         // times, so they are added locally, never exchanged.
         for (std::size_t g = 0; g < net.generators.size(); ++g) {
@@ -108,13 +111,37 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
         ctx.t0 = t1;
         ctx.steps = static_cast<int>(std::min(m, t_end - t1));
         if (ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);
+        // A failed rank stops here; the caller aborts the job (MPI_Abort),
+        // so no other rank waits for it forever.
+        stop = error != nullptr;
       }
 #pragma omp barrier
+      if (stop) break;
+      // Local spikes are delivered while this slice's messages travel.
       // Each thread writes only its own neurons' slots, and the next
       // update reads only those, so no barrier is needed before it.
       const double d0 = omp_get_wtime();
       for (const SourceSpike& s : slice_spikes) events += deliver(part, s.gid, s.step, net.ring);
       t_deliver[tid] += omp_get_wtime() - d0;
+      if (receive_now) {
+        // Remote spikes that must act in the next slice; the schedule is
+        // the same on every thread, so all or none take this barrier.
+#pragma omp master
+        {
+          try {
+            exchange.receive(remote, ctx.t0);
+          } catch (...) {
+            error = std::current_exception();
+            remote.clear();
+          }
+          stop = error != nullptr;
+        }
+#pragma omp barrier
+        if (stop) break;
+        const double r0 = omp_get_wtime();
+        for (const SourceSpike& s : remote) events += deliver(part, s.gid, s.step, net.ring);
+        t_deliver[tid] += omp_get_wtime() - r0;
+      }
     }
   }
   out.events = events;

@@ -22,7 +22,7 @@ struct SimulationOutput {
 };
 
 /// Runs steps [0, t_end). `record[p]`: keep spike times of this rank's
-/// neurons of population p. `exchange` is called once per slice.
+/// neurons of population p. `exchange` is driven at every slice boundary.
 void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
               SimulationOutput& out, SpikeExchange& exchange);
 

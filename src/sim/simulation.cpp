@@ -221,7 +221,7 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   WallTimer sim_timer;
   std::unique_ptr<SpikeExchange> exchange;
   if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
-  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, comm);
+  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, t_end, comm);
   simulate(net, t_end, record, threads, options.progress && rank == 0, out, *exchange);
   s.sim_time_s = sim_timer.seconds();
 
@@ -238,10 +238,14 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   s.max_delay_steps = global_max;
   s.exchange_scheme = exchange->name();
   s.exchange_synchronisations = out.exchange.synchronisations;
-  s.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{out.exchange.synchronisations}, comm);
+  const ExchangeCounters& xc = out.exchange;
+  s.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.synchronisations}, comm);
+  s.messages_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.messages}, comm);
+  s.bytes_sent_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.bytes_sent}, comm);
   s.update_s_per_rank = gather_to_root(std::vector<double>{out.update_s}, comm);
   s.deliver_s_per_rank = gather_to_root(std::vector<double>{out.deliver_s}, comm);
-  s.exchange_s_per_rank = gather_to_root(std::vector<double>{out.exchange.wait_s}, comm);
+  s.exchange_s_per_rank = gather_to_root(std::vector<double>{xc.exchange_s}, comm);
+  s.wait_s_per_rank = gather_to_root(std::vector<double>{xc.wait_s}, comm);
   if (rank == 0 && !s.update_s_per_rank.empty()) {
     double mx = 0, sum = 0;
     for (double x : s.update_s_per_rank) {
@@ -250,8 +254,19 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
     }
     s.load_imbalance = sum > 0 ? mx / (sum / static_cast<double>(s.update_s_per_rank.size())) : 1.0;
   }
-  s.exchange_messages = sum_all(out.exchange.messages, comm);
-  s.exchange_bytes_sent = sum_all(out.exchange.bytes_sent, comm);
+  s.exchange_messages = sum_all(xc.messages, comm);
+  const std::uint64_t received = sum_all(xc.messages_received, comm), slack = sum_all(xc.slack_steps, comm);
+  s.mean_slack_steps = received ? static_cast<double>(slack) / static_cast<double>(received) : 0.0;
+  s.exchange_bytes_sent = sum_all(xc.bytes_sent, comm);
+  // Per-tier counters: ranks may know different numbers of tiers.
+  std::uint64_t my_tiers = xc.tier_messages.size(), n_tiers = 0;
+  MPI_Allreduce(&my_tiers, &n_tiers, 1, MPI_UINT64_T, MPI_MAX, comm);
+  for (const auto* v : {&xc.tier_messages, &xc.tier_bytes}) {
+    std::vector<std::uint64_t> mine(*v), all(n_tiers, 0);
+    mine.resize(n_tiers, 0);
+    MPI_Allreduce(mine.data(), all.data(), static_cast<int>(n_tiers), MPI_UINT64_T, MPI_SUM, comm);
+    (v == &xc.tier_messages ? s.tier_messages : s.tier_bytes) = std::move(all);
+  }
   // The plan's D(a, b) matrix (rows gathered from every rank) and tiers.
   s.delay_matrix = gather_to_root(plan.delay_out, comm);
   std::uint64_t tiers = plan.tiers(), max_tiers = 0;

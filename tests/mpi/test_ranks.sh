@@ -76,9 +76,19 @@ if not (sg == 3000 and 0 < sd and sd * 50 <= sg and d["bytes_sent"] < g["bytes_s
     sys.exit("delay-aware exchange did not cut synchronisations and bytes")
 s = json.load(open(sys.argv[2]))
 t = s["timers_per_rank"]
-if not (all(len(t[k]) == 4 for k in ("update_s", "deliver_s", "exchange_s")) and min(t["update_s"]) > 0
-        and s["load_imbalance"] >= 1.0):
+if not (all(len(t[k]) == 4 for k in ("update_s", "deliver_s", "exchange_s", "wait_s")) and min(t["update_s"]) > 0
+        and all(w <= e for w, e in zip(t["wait_s"], t["exchange_s"])) and s["load_imbalance"] >= 1.0):
     sys.exit(f"per-rank timers missing or wrong: {t}, imbalance {s['load_imbalance']}")
+# Per-rank counters add up; tiers partition the traffic.
+for x in (g, d):
+    if not (sum(x["messages_per_rank"]) == x["messages"] and sum(x["bytes_sent_per_rank"]) == x["bytes_sent"]
+            and sum(x["messages_per_tier"]) == x["messages"] and sum(x["bytes_per_tier"]) == x["bytes_sent"]):
+        sys.exit(f"{x['scheme']}: per-rank or per-tier counters do not add up: {x}")
+# Areas are >= 100 steps apart and talk every 64: each message travels
+# while both ranks compute for the remaining >= 36 steps before it is due.
+if not d["mean_slack_steps"] >= 36:
+    sys.exit(f"delay-aware messages are received too early: mean slack {d['mean_slack_steps']} steps")
+print(f"messages per tier {d['messages_per_tier']}, mean slack {d['mean_slack_steps']:.1f} steps")
 PY
 then ok; else bad "delay-aware savings"; fi
 

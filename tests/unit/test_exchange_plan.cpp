@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "exchange/delay_aware_exchange.hpp"
 #include "exchange/exchange_plan.hpp"
 
 using namespace myelin;
@@ -106,4 +107,38 @@ TEST(ExchangePlan, ARequestForAForeignNeuronIsRejected) {
   std::vector<std::vector<IncomingSource>> requests(3);
   requests[1].push_back({4, 1});  // neuron 4 is on rank 2, not 0
   EXPECT_THROW(make_plan(0, 3, 1, requests, {}, pl, {0, 1}), std::logic_error);
+}
+
+// The schedule of the delay-aware exchange: a pair with minimum delay D
+// talks every m 2^k <= D steps, and the spikes of an interval starting at
+// T are needed by the slice that holds T + D, never earlier.
+TEST(DelayAwareSchedule, IntervalsArePowersOfTwoSlicesNotAboveTheDelay) {
+  EXPECT_EQ(DelayAwareExchange::interval(1, 1), 1u);
+  EXPECT_EQ(DelayAwareExchange::interval(15, 15), 15u);
+  EXPECT_EQ(DelayAwareExchange::interval(29, 15), 15u);
+  EXPECT_EQ(DelayAwareExchange::interval(30, 15), 30u);
+  EXPECT_EQ(DelayAwareExchange::interval(100, 1), 64u);
+  EXPECT_EQ(DelayAwareExchange::interval(128, 1), 128u);
+  EXPECT_EQ(DelayAwareExchange::interval(25, 3), 24u);
+}
+
+TEST(DelayAwareSchedule, DeadlineIsTheSliceHoldingTheEarliestArrival) {
+  // m = 1: due exactly D steps after the interval starts; 36 steps of
+  // slack for D = 100 sent every 64.
+  EXPECT_EQ(DelayAwareExchange::deadline_lag(100, 1), 100u);
+  // m = 3, D = 25: step T + 25 lies in the slice starting at T + 24.
+  EXPECT_EQ(DelayAwareExchange::deadline_lag(25, 3), 24u);
+  // A pair one slice apart has no slack: due at the next boundary.
+  EXPECT_EQ(DelayAwareExchange::deadline_lag(15, 15), DelayAwareExchange::interval(15, 15));
+  for (std::uint64_t m : {1u, 3u, 15u})
+    for (std::uint64_t d = m; d < 40 * m; ++d) {
+      const std::uint64_t i = DelayAwareExchange::interval(d, m), lag = DelayAwareExchange::deadline_lag(d, m);
+      // On time (lag <= D), never before it is sent (lag >= I), and the
+      // next message to the pair is sent after this one is due (one buffer
+      // in flight per pair is enough).
+      EXPECT_LE(lag, d);
+      EXPECT_GE(lag, i);
+      EXPECT_LT(lag, 2 * i);
+      EXPECT_EQ(lag % m, 0u);
+    }
 }

@@ -33,7 +33,7 @@ SpikeTrains simulate(const ModelSpec& m, int threads, RunSummary* summary = null
   return s;
 }
 
-// tests/mpi/mixed_delays.toml: mixed delays (0.1 ms inside, 2-6 ms between
+// tests/mpi/mixed_delays.toml: mixed delays (0.1 ms inside, 5-20 ms between
 // two groups), distributed weights, four rules, Poisson drive.
 ModelSpec mixed_model() { return load_model(MYELIN_SOURCE_DIR "/tests/mpi/mixed_delays.toml"); }
 
