@@ -21,14 +21,18 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::commit() {
-  const int fd = ::open(temp_.c_str(), O_RDONLY);
+  commit_temporary(temp_, final_);
+  committed_ = true;
+}
+
+void commit_temporary(const std::string& temp, const std::string& final_path) {
+  const int fd = ::open(temp.c_str(), O_RDONLY);
   if (fd >= 0) {
     ::fsync(fd);
     ::close(fd);
   }
-  if (std::rename(temp_.c_str(), final_.c_str()) != 0)
-    throw InputError(final_, "", "", std::string("a writable output path (") + std::strerror(errno) + ")");
-  committed_ = true;
+  if (std::rename(temp.c_str(), final_path.c_str()) != 0)
+    throw InputError(final_path, "", "", std::string("a writable output path (") + std::strerror(errno) + ")");
 }
 
 void prepare_output_dir(const std::string& dir) {

@@ -22,6 +22,10 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+/// fsync `temp` and rename it onto `final_path` (for files written by
+/// several processes under one temporary name).
+void commit_temporary(const std::string& temp, const std::string& final_path);
+
 /// Creates `dir` if needed and checks that a file can be written there;
 /// throws InputError naming the directory otherwise.
 void prepare_output_dir(const std::string& dir);

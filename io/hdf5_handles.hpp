@@ -3,7 +3,9 @@
 // HDF5 errors become exceptions with the file name instead of HDF5's own
 // error stack on stderr.
 #include <hdf5.h>
+#include <mpi.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -42,6 +44,19 @@ inline Handle create_file(const std::string& path) {
                 ("create " + path).c_str());
 }
 
+/// Creates a file that every rank of `comm` writes into with MPI-IO
+/// (collective: every rank calls it with the same path).
+inline Handle create_file_parallel(const std::string& path, MPI_Comm comm) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
+  if (H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0) throw std::runtime_error("HDF5: cannot use MPI-IO");
+  // Metadata is written collectively too: every rank creates the same
+  // groups, datasets and attributes.
+  H5Pset_all_coll_metadata_ops(fapl, true);
+  H5Pset_coll_metadata_write(fapl, true);
+  return Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), H5Fclose, ("create " + path).c_str());
+}
+
 inline Handle create_group(hid_t parent, const std::string& name) {
   return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                 ("create group " + name).c_str());
@@ -71,6 +86,51 @@ void write_dataset(hid_t parent, const std::string& name, const T* data, std::ve
   Handle ds(H5Dcreate2(parent, name.c_str(), native_type<T>(), space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose,
             ("create dataset " + name).c_str());
   if (total > 0 && H5Dwrite(ds, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    throw std::runtime_error("HDF5: cannot write dataset " + name);
+}
+
+/// This rank's part of a 1-D dataset: [offset, offset + count) of total.
+struct Slab {
+  hsize_t offset = 0, count = 0, total = 0;
+};
+
+/// Collective: the slabs of consecutive ranks, in rank order.
+inline Slab slab_of(std::size_t count, MPI_Comm comm) {
+  unsigned long long n = count, before = 0, total = 0;
+  MPI_Exscan(&n, &before, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank == 0) before = 0;  // MPI_Exscan leaves rank 0's result undefined
+  MPI_Allreduce(&n, &total, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, comm);
+  return {before, n, total};
+}
+
+/// Collective: every rank writes its slab of one 1-D dataset (chunked and
+/// compressed when large, as write_dataset does on one rank).
+template <class T>
+void write_dataset_collective(hid_t parent, const std::string& name, const T* data, const Slab& slab, MPI_Comm) {
+  const hsize_t total = slab.total;
+  Handle space(H5Screate_simple(1, &total, nullptr), H5Sclose, "create dataspace");
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+  if (total >= 65536) {
+    const hsize_t chunk = 65536;
+    H5Pset_chunk(plist, 1, &chunk);
+    H5Pset_deflate(plist, 1);
+  }
+  Handle ds(H5Dcreate2(parent, name.c_str(), native_type<T>(), space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose,
+            ("create dataset " + name).c_str());
+  if (total == 0) return;
+  const hsize_t count = std::max<hsize_t>(slab.count, 1);
+  Handle mem(H5Screate_simple(1, &count, nullptr), H5Sclose, "create memory space");
+  if (slab.count) {
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, &slab.offset, nullptr, &slab.count, nullptr);
+  } else {
+    H5Sselect_none(space);
+    H5Sselect_none(mem);
+  }
+  Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer list");
+  H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);  // compressed datasets require collective writes
+  if (H5Dwrite(ds, native_type<T>(), mem, space, xfer, data) < 0)
     throw std::runtime_error("HDF5: cannot write dataset " + name);
 }
 

@@ -281,41 +281,32 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
     s.populations.push_back(r);
   }
 
-  // Every rank's spikes onto rank 0, merged into the order one rank
-  // records them in: by time, then node id.
-  for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-    if (!record[p] || ranks == 1) continue;
-    std::vector<std::uint64_t> ids = gather_to_root(out.node_ids[p], comm);
-    std::vector<double> times = gather_to_root(out.times[p], comm);
-    std::vector<std::size_t> order(ids.size());
-    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return times[a] != times[b] ? times[a] < times[b] : ids[a] < ids[b];
-    });
-    out.node_ids[p].resize(ids.size());
-    out.times[p].resize(ids.size());
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      out.node_ids[p][k] = ids[order[k]];
-      out.times[p][k] = times[order[k]];
-    }
-  }
   if (options.write_outputs) {
     namespace fs = std::filesystem;
+    // Every rank writes its own spikes into the one file (MPI-IO).
     std::vector<PopulationSpikes> reports;
     for (std::size_t p = 0; p < spec.populations.size(); ++p)
       if (record[p]) reports.push_back({spec.populations[p].name, out.node_ids[p], out.times[p]});
-    if (rank == 0) write_spike_report((fs::path(options.output_dir) / "spikes.h5").string(), reports);
+    write_spike_report((fs::path(options.output_dir) / "spikes.h5").string(), reports, comm);
     write_state_reports(spec, net, options.output_dir, comm);
+  }
+  if (spikes_out) {
+    // Library callers get every spike on rank 0, merged into the order one
+    // rank records them in: by time, then node id.
+    spikes_out->node_ids.assign(spec.populations.size(), {});
+    spikes_out->times.assign(spec.populations.size(), {});
+    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
+      if (!record[p]) continue;
+      const PopulationSpikes all = redistribute_by_time({"", out.node_ids[p], out.times[p]}, comm);
+      spikes_out->node_ids[p] = gather_to_root(all.node_ids, comm);
+      spikes_out->times[p] = gather_to_root(all.timestamps, comm);
+    }
   }
   double mem = peak_memory_mb(), mem_max = 0;
   MPI_Allreduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, comm);
   s.peak_memory_mb = mem_max;
   if (options.write_outputs && rank == 0)
     write_text_file((std::filesystem::path(options.output_dir) / "summary.json").string(), summary_json(s, spec));
-  if (spikes_out) {
-    spikes_out->node_ids = std::move(out.node_ids);
-    spikes_out->times = std::move(out.times);
-  }
   return s;
 }
 
