@@ -20,8 +20,10 @@ for ex in global delay-aware; do
 import json, sys
 s = json.load(open(sys.argv[1])); x = s["exchange"]; sec = s["t_stop_ms"] / 1e3
 sync = max(x["synchronisations_per_rank"])
+w = max(s["timers_per_rank"]["wait_s"])
 print(f"{x['scheme']:>12}: {sync} synchronisations per rank ({sync / sec:.0f}/s simulated), "
-      f"{x['messages']} messages, {x['bytes_sent'] / 1e6:.2f} MB, simulate {s['sim_time_s']:.2f} s, tiers {x['tiers']}")
+      f"{x['messages']} messages, {x['bytes_sent'] / 1e6:.2f} MB, simulate {s['sim_time_s']:.2f} s "
+      f"(wait {w:.2f} s), tiers {x['tiers']}, mean slack {x['mean_slack_steps']:.1f} steps")
 PY
 done
 /usr/bin/python3 tests/mpi/same_outputs.py "$OUT/global" "$OUT/delay-aware"
