@@ -69,6 +69,7 @@ template <> inline hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
 template <> inline hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
 template <> inline hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
 template <> inline hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
+template <> inline hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
 
 /// Writes a dataset of rank 1 or 2 (dims), chunked and compressed when large.
 template <class T>
@@ -142,6 +143,57 @@ inline void write_string_attribute(hid_t obj, const std::string& name, const std
   Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               ("create attribute " + name).c_str());
   H5Awrite(attr, type, value.c_str());
+}
+
+template <class T>
+void write_scalar_attribute(hid_t obj, const std::string& name, T value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle attr(H5Acreate2(obj, name.c_str(), native_type<T>(), space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+              ("create attribute " + name).c_str());
+  H5Awrite(attr, native_type<T>(), &value);
+}
+
+/// Opens an existing file read-only; throws with the HDF5 reason folded in.
+inline Handle open_file_readonly(const std::string& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, ("open " + path).c_str());
+}
+
+inline bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+inline std::string read_string_attribute(hid_t obj, const std::string& name) {
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
+  Handle type(H5Aget_type(attr), H5Tclose, "get attribute type");
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
+    throw std::runtime_error("attribute " + name + " is not a fixed-length string");
+  std::string value(H5Tget_size(type), '\0');
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  H5Tset_size(mem, value.size());
+  if (H5Aread(attr, mem, value.data()) < 0) throw std::runtime_error("cannot read attribute " + name);
+  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+  return value;
+}
+
+template <class T>
+T read_scalar_attribute(hid_t obj, const std::string& name) {
+  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
+  T value{};
+  if (H5Aread(attr, native_type<T>(), &value) < 0) throw std::runtime_error("cannot read attribute " + name);
+  return value;
+}
+
+/// Reads a whole 1-D dataset, converting to T.
+template <class T>
+std::vector<T> read_dataset_1d(hid_t parent, const std::string& name) {
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + name).c_str());
+  Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");
+  if (H5Sget_simple_extent_ndims(space) != 1) throw std::runtime_error("dataset " + name + " is not 1-D");
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  std::vector<T> out(n);
+  if (n && H5Dread(ds, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0)
+    throw std::runtime_error("cannot read dataset " + name);
+  return out;
 }
 
 inline void write_dataset_attribute(hid_t parent, const std::string& dataset, const std::string& name,

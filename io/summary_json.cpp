@@ -61,6 +61,7 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"t_stop_ms\": " << num(s.bio_time_ms) << ",\n"
     << "  \"ranks\": " << s.ranks << ",\n"
     << "  \"threads\": " << s.threads << ",\n"
+    << "  \"placement\": " << quoted(s.placement) << ",\n"
     << "  \"neurons\": " << s.neurons << ",\n"
     << "  \"synapses\": " << s.synapses << ",\n"
     << "  \"connectivity_bytes\": " << s.connectivity_bytes << ",\n"

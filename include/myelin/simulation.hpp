@@ -18,8 +18,13 @@ struct RunOptions {
   /// "delay-aware": each pair of ranks talks at the interval its smallest
   /// delay allows; "global": all ranks every minimum delay (NEST's scheme).
   std::string exchange = "delay-aware";
-  /// Placement of neurons on ranks: "round_robin" (NEST's) or "block".
+  /// Placement of neurons on ranks: "round_robin" (NEST's), "block",
+  /// "population" or "graph" (METIS), computed at start-up...
   std::string partition = "round_robin";
+  /// ... unless a placement file from `myelin partition` is given.
+  std::string placement_file;
+  std::uint64_t chunk_size = 256;  ///< graph strategy: neurons per vertex
+  double imbalance_tolerance = 0.05;
 };
 
 struct PopulationResult {
@@ -44,6 +49,7 @@ struct RunSummary {
   double peak_memory_mb = 0.0;  ///< the largest of any rank
   int ranks = 1;
   int threads = 1;
+  std::string placement;  ///< strategy name
   std::uint64_t steps = 0;
   std::uint64_t min_delay_steps = 0;
   std::uint64_t max_delay_steps = 0;

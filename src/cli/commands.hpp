@@ -8,6 +8,7 @@
 namespace myelin::cli {
 
 int run_command(const std::vector<std::string>& args);
+int partition_command(const std::vector<std::string>& args);
 
 /// Exit codes: 0 success, 2 bad input (model file, command line, output
 /// directory), 1 an internal error (a bug: please report it).

@@ -20,10 +20,13 @@ const char* usage =
     "\n"
     "Usage:\n"
     "  myelin run MODEL.toml [options]   build the model and simulate it\n"
+    "  myelin partition MODEL.toml --ranks N [options]\n"
+    "                                     place neurons on N ranks, print the cost,\n"
+    "                                     write a placement file for run --placement\n"
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
-    "`myelin run --help` lists the run options. Models are TOML files with NEST's\n"
+    "`myelin run --help` and `myelin partition --help` list the options. Models are TOML files with NEST's\n"
     "names and units; see models/brunel.toml and README.md. Run with several\n"
     "OpenMP threads (--threads) on one machine.\n"
     "\n"
@@ -43,7 +46,8 @@ int dispatch(int argc, char** argv) {
   const std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "run") return myelin::cli::run_command(args);
-  throw myelin::InputError("myelin", "command", cmd, "one of: run (see myelin --help)");
+  if (cmd == "partition") return myelin::cli::partition_command(args);
+  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition (see myelin --help)");
 }
 
 }  // namespace

@@ -38,7 +38,13 @@ int run_command(const std::vector<std::string>& args) {
        "spike exchange between ranks: delay-aware (each pair of ranks at the interval its\n"
        "smallest delay allows) or global (all ranks every minimum delay, NEST's scheme)")
       ("partition", po::value<std::string>()->default_value("round_robin"),
-       "placement of neurons on ranks: round_robin (NEST's) or block (contiguous gid ranges)")
+       "placement of neurons on ranks, computed at start-up: round_robin (NEST's), block\n"
+       "(contiguous gid ranges), population (whole populations, balanced) or graph (METIS:\n"
+       "keeps short-delay synapses inside ranks); see `myelin partition --help`")
+      ("placement", po::value<std::string>(), "placement file written by `myelin partition` (instead of --partition)")
+      ("chunk-size", po::value<std::uint64_t>()->default_value(256), "graph placement: neurons per graph vertex")
+      ("imbalance-tolerance", po::value<double>()->default_value(0.05),
+       "graph placement: allowed load imbalance (max/mean - 1)")
       ("quiet,q", "no progress line");
   po::options_description hidden;
   hidden.add_options()("model", po::value<std::string>(&model));
@@ -73,6 +79,13 @@ int run_command(const std::vector<std::string>& args) {
   ro.progress = !vm.count("quiet");
   ro.exchange = vm["exchange"].as<std::string>();
   ro.partition = vm["partition"].as<std::string>();
+  if (vm.count("placement")) {
+    if (!vm["partition"].defaulted())
+      throw InputError("--placement", "", vm["placement"].as<std::string>(), "either --placement or --partition, not both");
+    ro.placement_file = vm["placement"].as<std::string>();
+  }
+  ro.chunk_size = vm["chunk-size"].as<std::uint64_t>();
+  ro.imbalance_tolerance = vm["imbalance-tolerance"].as<double>();
   const RunSummary s = run(spec, ro);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

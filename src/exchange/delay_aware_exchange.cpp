@@ -1,15 +1,10 @@
 #include "exchange/delay_aware_exchange.hpp"
 
 #include <algorithm>
-#include <bit>
 
 #include "core/resources.hpp"
 
 namespace myelin {
-
-std::uint64_t DelayAwareExchange::interval(std::uint64_t d, std::uint64_t m) {
-  return m * std::bit_floor(d / m);
-}
 
 DelayAwareExchange::DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_end,
                                        MPI_Comm comm)
@@ -26,7 +21,7 @@ DelayAwareExchange::DelayAwareExchange(const ExchangePlan& plan, std::vector<std
     if (static_cast<int>(r) == plan_.rank) continue;
     if (const std::uint64_t d = plan_.delay_out[r]) {
       interval_out_[r] = interval(d, m);
-      tier_out_[r] = static_cast<unsigned>(std::countr_zero(interval_out_[r] / m));
+      tier_out_[r] = exchange_tier(d, m);
       tiers = std::max(tiers, tier_out_[r] + 1);
     }
     if (const std::uint64_t d = plan_.delay_in[r]) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "exchange/exchange_plan.hpp"
+#include "exchange/schedule.hpp"
 #include "exchange/spike.hpp"
 
 namespace myelin {
@@ -32,10 +33,10 @@ class DelayAwareExchange final : public SpikeExchange {
   const char* name() const override { return "delay-aware"; }
 
   /// The interval (steps) at which a pair with minimum delay d talks.
-  static std::uint64_t interval(std::uint64_t d, std::uint64_t m);
+  static std::uint64_t interval(std::uint64_t d, std::uint64_t m) { return exchange_interval(d, m); }
   /// How long after the start of an interval its spikes must have arrived:
   /// the start of the slice that holds step d (m: slice length).
-  static std::uint64_t deadline_lag(std::uint64_t d, std::uint64_t m) { return m * (d / m); }
+  static std::uint64_t deadline_lag(std::uint64_t d, std::uint64_t m) { return exchange_deadline_lag(d, m); }
 
  private:
   /// A message from `a` sent at next_send_[a] is due at this boundary.

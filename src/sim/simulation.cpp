@@ -14,6 +14,7 @@
 #include "exchange/exchange_plan.hpp"
 #include "exchange/global_exchange.hpp"
 #include "io/atomic_file.hpp"
+#include "io/placement_file.hpp"
 #include "io/spike_report.hpp"
 #include "io/state_report.hpp"
 #include "io/summary_json.hpp"
@@ -64,6 +65,19 @@ std::vector<IncomingSource> incoming_sources(const Network& net) {
   for (std::uint64_t g = 0; g < net.n_neurons; ++g)
     if (min_delay[g]) out.push_back({g, min_delay[g]});
   return out;
+}
+
+/// A placement computed on every rank (METIS included) must agree; a
+/// mismatch would silently lose neurons, so it is checked once.
+void check_same_placement(const ModelSpec& spec, const Placement& placement, MPI_Comm comm) {
+  std::uint64_t n = 0;
+  for (const auto& p : spec.populations) n += p.size;
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::uint64_t g = 0; g < n; ++g) h = (h ^ static_cast<std::uint64_t>(placement.rank_of(g))) * 0x100000001b3ull;
+  std::uint64_t lo = 0, hi = 0;
+  MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, comm);
+  MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, comm);
+  if (lo != hi) throw std::logic_error("ranks computed different placements (" + placement.name() + ")");
 }
 
 std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
@@ -184,14 +198,18 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
   if (options.exchange != "global" && options.exchange != "delay-aware")
     throw InputError("--exchange", "", options.exchange, "global or delay-aware");
-  std::uint64_t n_neurons = 0;
-  for (const auto& p : spec.populations) n_neurons += p.size;
-  auto placement = make_placement(options.partition, ranks, n_neurons);  // rejects unknown strategies
+  // Every rank computes (or reads) the same placement; checked below.
+  const std::unique_ptr<Placement> placement =
+      options.placement_file.empty()
+          ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
+          : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
+  check_same_placement(spec, *placement, comm);
   if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
 
   RunSummary s;
   s.ranks = ranks;
   s.threads = threads;
+  s.placement = placement->name();
   WallTimer build_timer;
   Network net = build_network(spec, threads, *placement, rank);
   attach_probes(spec, net);

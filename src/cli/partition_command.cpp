@@ -1,0 +1,106 @@
+// `myelin partition MODEL.toml --ranks N --strategy S -o placement.h5`:
+// places the model's neurons on N ranks, prints what the placement costs
+// (balance, synapses cut, short-delay synapses cut, D(a,b), tiers, predicted
+// synchronisations) and writes it for `myelin run --placement`.
+#include <boost/program_options.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "core/resources.hpp"
+#include "io/placement_file.hpp"
+#include "myelin/error.hpp"
+#include "partition/metrics.hpp"
+#include "partition/placement.hpp"
+
+namespace po = boost::program_options;
+
+namespace myelin::cli {
+namespace {
+
+void print_metrics(const PlacementMetrics& m, double dt) {
+  const auto pct = [](double part, double whole) { return whole > 0 ? 100.0 * part / whole : 0.0; };
+  std::printf("  load imbalance    %.3f (neurons %.3f, incoming synapses %.3f; max/mean)\n", m.load_imbalance,
+              m.neuron_imbalance, m.synapse_imbalance);
+  std::printf("  synapses cut      %.4g of %.4g (%.1f %%)\n", m.synapses_cut, m.synapses, pct(m.synapses_cut, m.synapses));
+  std::printf("  short-delay cut   %.4g of %.4g (%.1f %%; delays below %.3g ms)\n", m.short_synapses_cut,
+              m.short_synapses, pct(m.short_synapses_cut, m.short_synapses), 2.0 * static_cast<double>(m.min_delay) * dt);
+  std::uint64_t dmin = ~0ull, dmax = 0;
+  for (std::uint64_t d : m.delay_matrix)
+    if (d) {
+      dmin = std::min(dmin, d);
+      dmax = std::max(dmax, d);
+    }
+  const auto pairs = static_cast<std::uint64_t>(m.ranks) * static_cast<std::uint64_t>(m.ranks - 1);
+  if (dmax)
+    std::printf("  D(a,b)            %llu of %llu rank pairs connected, %.3g to %.3g ms\n",
+                static_cast<unsigned long long>(m.rank_pairs), static_cast<unsigned long long>(pairs),
+                static_cast<double>(dmin) * dt, static_cast<double>(dmax) * dt);
+  else
+    std::printf("  D(a,b)            no synapses between ranks\n");
+  std::printf("  exchange tiers    %u\n", m.tiers);
+  std::printf("  synchronisations  %.0f per simulated second and rank (global scheme: %.0f)\n", m.syncs_per_second,
+              m.global_syncs_per_second);
+}
+
+}  // namespace
+
+int partition_command(const std::vector<std::string>& args) {
+  po::options_description opts(
+      "Usage: myelin partition MODEL.toml --ranks N [options]\n\n"
+      "Places the neurons of MODEL.toml on N MPI ranks, prints what the placement costs\n"
+      "and writes it to a file for `mpirun -np N myelin run MODEL.toml --placement FILE`.\n"
+      "The placement decides only where neurons live: spikes are the same for every one.\n\n"
+      "Strategies:\n"
+      "  round_robin  neuron i on rank i mod N (NEST's): every rank pair shares the\n"
+      "               shortest delays, so all ranks talk every minimum delay\n"
+      "  block        contiguous gid ranges of equal size\n"
+      "  population   whole populations on ranks, largest first onto the least loaded\n"
+      "  graph        METIS k-way on chunks of neurons; cutting a short-delay synapse\n"
+      "               costs most, so ranks end up linked by long delays only\n\n"
+      "Options");
+  std::string model, output, strategy;
+  int ranks = 0;
+  opts.add_options()
+      ("help,h", "show this help")
+      ("ranks,n", po::value<int>(&ranks), "number of MPI ranks (required)")
+      ("strategy,s", po::value<std::string>(&strategy)->default_value("graph"), "round_robin, block, population or graph")
+      ("output,o", po::value<std::string>(&output), "placement file to write (default: print the metrics only)")
+      ("chunk-size", po::value<std::uint64_t>()->default_value(256), "graph: neurons per graph vertex (grows when\n"
+       "a model would give more than 2048 vertices)")
+      ("imbalance-tolerance", po::value<double>()->default_value(0.05), "graph: allowed load imbalance (max/mean - 1)");
+  po::options_description hidden;
+  hidden.add_options()("model", po::value<std::string>(&model));
+  po::options_description all;
+  all.add(opts).add(hidden);
+  po::positional_options_description pos;
+  pos.add("model", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << opts << "\n";
+    return 0;
+  }
+  if (model.empty()) throw InputError("myelin partition", "MODEL.toml", "", "a model file (see myelin partition --help)");
+  if (!vm.count("ranks")) throw InputError("myelin partition", "--ranks", "", "the number of ranks to place on");
+  if (ranks < 1) throw InputError("--ranks", "", std::to_string(ranks), "a positive number");
+
+  const ModelSpec spec = load_model(model);
+  WallTimer t;
+  const auto placement = make_placement(strategy, ranks, spec,
+                                        {vm["chunk-size"].as<std::uint64_t>(), vm["imbalance-tolerance"].as<double>()});
+  const double seconds = t.seconds();
+  const PlacementMetrics m = evaluate_placement(spec, *placement);
+  std::printf("myelin: %s on %d ranks, strategy %s (%.2f s)\n", spec.name.c_str(), ranks, placement->name().c_str(),
+              seconds);
+  print_metrics(m, spec.run.dt);
+  if (!output.empty()) {
+    write_placement_file(output, spec, *placement, m);
+    std::printf("  written to %s\n", output.c_str());
+  }
+  return 0;
+}
+
+}  // namespace myelin::cli
