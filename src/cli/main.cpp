@@ -26,9 +26,9 @@ const char* usage =
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
-    "`myelin run --help` and `myelin partition --help` list the options. Models are TOML files with NEST's\n"
-    "names and units; see models/brunel.toml and README.md. Run with several\n"
-    "OpenMP threads (--threads) on one machine.\n"
+    "`myelin run --help` and `myelin partition --help` list the options. Models\n"
+    "are TOML files with NEST's names and units; see models/brunel.toml and\n"
+    "README.md. Threads: --threads; ranks: mpirun -np N myelin run ...\n"
     "\n"
     "Exit codes: 0 success, 2 bad input (the message names file, field and value),\n"
     "1 internal error.\n";

@@ -87,6 +87,21 @@ else
   passes=$((passes + 1))
 fi
 # And the good model runs, writing complete outputs only.
+# Partitioning: bad options, and placement files that do not fit.
+expect 0 "Strategies:.*|graph" -- "$MYELIN" partition --help
+expect 2 "--ranks" -- "$MYELIN" partition good.toml
+expect 2 "--ranks.*positive" -- "$MYELIN" partition good.toml --ranks 0
+expect 2 "--partition.*metis.*graph" -- "$MYELIN" partition good.toml --ranks 2 --strategy metis
+expect 2 "--chunk-size.*smaller chunk size" -- "$MYELIN" partition good.toml --ranks 4 --strategy graph --chunk-size 100
+expect 2 "--imbalance-tolerance" -- "$MYELIN" partition good.toml --ranks 2 --imbalance-tolerance 2
+expect 0 "synapses cut" -- "$MYELIN" partition good.toml --ranks 1 -o one.h5
+expect 2 "--partition.*metis" -- "$MYELIN" run good.toml -o out --partition metis
+expect 2 "either --placement or --partition" -- "$MYELIN" run good.toml -o out --placement one.h5 --partition graph
+expect 2 "nothere.h5.*placement file" -- "$MYELIN" run good.toml -o out --placement nothere.h5
+expect 2 "good.toml.*placement file" -- "$MYELIN" run good.toml -o out --placement good.toml
+sed 's/size = 10/size = 11/' good.toml > bigger.toml
+expect 2 "one.h5.*model_hash.*myelin partition" -- "$MYELIN" run bigger.toml -o out --placement one.h5
+expect 0 "10 neurons" -- "$MYELIN" run good.toml -o placed -q --placement one.h5
 expect 0 "10 neurons" -- "$MYELIN" run good.toml -o ok -q
 for f in spikes.h5 summary.json; do
   if [[ -s ok/$f ]]; then passes=$((passes + 1)); else echo "FAIL: ok/$f missing"; fails=$((fails + 1)); fi
