@@ -181,17 +181,8 @@ RunPlacement partition_graph(const ModelSpec& spec, int ranks, const PartitionOp
   const ChunkGraph g = build_chunk_graph(spec, options.chunk_size);
   const std::vector<int> part = partition_chunks(g, ranks, options.tolerance);
   std::vector<std::uint64_t> starts;
-  std::vector<int> rr;
-  for (std::size_t c = 0; c < g.chunks.size(); ++c)
-    if (c == 0 || part[c] != rr.back()) {
-      starts.push_back(g.chunks[c].first_gid);
-      rr.push_back(part[c]);
-    }
-  if (starts.empty()) {
-    starts.push_back(0);
-    rr.push_back(0);
-  }
-  return RunPlacement(std::move(starts), std::move(rr), ranks, "graph");
+  for (const Chunk& c : g.chunks) starts.push_back(c.first_gid);
+  return RunPlacement::from_pieces(starts, part, ranks, "graph");
 }
 
 }  // namespace myelin

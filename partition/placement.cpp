@@ -18,19 +18,26 @@ RunPlacement::RunPlacement(std::vector<std::uint64_t> starts, std::vector<int> r
     if (r < 0 || r >= ranks_) throw std::logic_error("RunPlacement: rank out of range");
 }
 
-RunPlacement RunPlacement::from_node_ranks(const std::vector<int>& node_rank, int ranks, std::string name) {
-  std::vector<std::uint64_t> starts;
-  std::vector<int> rr;
-  for (std::uint64_t g = 0; g < node_rank.size(); ++g)
-    if (g == 0 || node_rank[g] != node_rank[g - 1]) {
-      starts.push_back(g);
-      rr.push_back(node_rank[g]);
+RunPlacement RunPlacement::from_pieces(const std::vector<std::uint64_t>& starts, const std::vector<int>& piece_ranks,
+                                       int ranks, std::string name) {
+  std::vector<std::uint64_t> run_starts;
+  std::vector<int> run_ranks;
+  for (std::size_t k = 0; k < starts.size(); ++k)
+    if (k == 0 || piece_ranks[k] != run_ranks.back()) {
+      run_starts.push_back(starts[k]);
+      run_ranks.push_back(piece_ranks[k]);
     }
-  if (starts.empty()) {
-    starts.push_back(0);
-    rr.push_back(0);
+  if (run_starts.empty()) {
+    run_starts.push_back(0);
+    run_ranks.push_back(0);
   }
-  return RunPlacement(std::move(starts), std::move(rr), ranks, std::move(name));
+  return RunPlacement(std::move(run_starts), std::move(run_ranks), ranks, std::move(name));
+}
+
+RunPlacement RunPlacement::from_node_ranks(const std::vector<int>& node_rank, int ranks, std::string name) {
+  std::vector<std::uint64_t> starts(node_rank.size());
+  for (std::uint64_t g = 0; g < starts.size(); ++g) starts[g] = g;
+  return from_pieces(starts, node_rank, ranks, std::move(name));
 }
 
 int RunPlacement::rank_of(std::uint64_t gid) const {

@@ -59,6 +59,10 @@ class RunPlacement final : public Placement {
   /// Run k covers gids [starts[k], starts[k + 1]) (the last run: to the
   /// end) and lives on run_ranks[k]; starts[0] == 0, increasing.
   RunPlacement(std::vector<std::uint64_t> starts, std::vector<int> run_ranks, int ranks, std::string name);
+  /// From pieces in gid order (piece k starts at starts[k] and lives on
+  /// piece_ranks[k]); neighbouring pieces on one rank merge into one run.
+  static RunPlacement from_pieces(const std::vector<std::uint64_t>& starts, const std::vector<int>& piece_ranks,
+                                  int ranks, std::string name);
   /// From one rank per neuron.
   static RunPlacement from_node_ranks(const std::vector<int>& node_rank, int ranks, std::string name);
   int rank_of(std::uint64_t gid) const override;

@@ -33,16 +33,8 @@ RunPlacement partition_populations(const ModelSpec& spec, int ranks) {
     load[r] += pieces[i].size;
   }
   std::vector<std::uint64_t> starts;
-  std::vector<int> rr;
-  for (std::size_t i = 0; i < pieces.size(); ++i) {
-    starts.push_back(pieces[i].first);
-    rr.push_back(owner[i]);
-  }
-  if (starts.empty()) {
-    starts.push_back(0);
-    rr.push_back(0);
-  }
-  return RunPlacement(std::move(starts), std::move(rr), ranks, "population");
+  for (const Piece& p : pieces) starts.push_back(p.first);
+  return RunPlacement::from_pieces(starts, owner, ranks, "population");
 }
 
 }  // namespace myelin

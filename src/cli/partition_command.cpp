@@ -70,19 +70,8 @@ int partition_command(const std::vector<std::string>& args) {
       ("chunk-size", po::value<std::uint64_t>()->default_value(256), "graph: neurons per graph vertex (grows when\n"
        "a model would give more than 2048 vertices)")
       ("imbalance-tolerance", po::value<double>()->default_value(0.05), "graph: allowed load imbalance (max/mean - 1)");
-  po::options_description hidden;
-  hidden.add_options()("model", po::value<std::string>(&model));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("model", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!parse_command_line(args, opts, model, vm)) return 0;
   if (model.empty()) throw InputError("myelin partition", "MODEL.toml", "", "a model file (see myelin partition --help)");
   if (!vm.count("ranks")) throw InputError("myelin partition", "--ranks", "", "the number of ranks to place on");
   if (ranks < 1) throw InputError("--ranks", "", std::to_string(ranks), "a positive number");

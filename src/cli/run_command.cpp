@@ -46,19 +46,8 @@ int run_command(const std::vector<std::string>& args) {
       ("imbalance-tolerance", po::value<double>()->default_value(0.05),
        "graph placement: allowed load imbalance (max/mean - 1)")
       ("quiet,q", "no progress line");
-  po::options_description hidden;
-  hidden.add_options()("model", po::value<std::string>(&model));
-  po::options_description all;
-  all.add(opts).add(hidden);
-  po::positional_options_description pos;
-  pos.add("model", 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-  po::notify(vm);
-  if (vm.count("help")) {
-    std::cout << opts << "\n";
-    return 0;
-  }
+  if (!parse_command_line(args, opts, model, vm)) return 0;
   if (model.empty()) throw InputError("myelin run", "MODEL.toml", "", "a model file (see myelin run --help)");
 
   ModelSpec spec = load_model(model);
