@@ -109,7 +109,7 @@ inline Slab slab_of(std::size_t count, MPI_Comm comm) {
 /// Collective: every rank writes its slab of one 1-D dataset (chunked and
 /// compressed when large, as write_dataset does on one rank).
 template <class T>
-void write_dataset_collective(hid_t parent, const std::string& name, const T* data, const Slab& slab, MPI_Comm) {
+void write_dataset_collective(hid_t parent, const std::string& name, const T* data, const Slab& slab) {
   const hsize_t total = slab.total;
   Handle space(H5Screate_simple(1, &total, nullptr), H5Sclose, "create dataspace");
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");

@@ -115,9 +115,9 @@ void write_spike_report(const std::string& path, const std::vector<PopulationSpi
                       "create attribute sorting");
       H5Awrite(attr, sorting, &by_time);
       const h5::Slab slab = h5::slab_of(mine.timestamps.size(), comm);
-      h5::write_dataset_collective(g, "timestamps", mine.timestamps.data(), slab, comm);
+      h5::write_dataset_collective(g, "timestamps", mine.timestamps.data(), slab);
       h5::write_dataset_attribute(g, "timestamps", "units", "ms");
-      h5::write_dataset_collective(g, "node_ids", mine.node_ids.data(), slab, comm);
+      h5::write_dataset_collective(g, "node_ids", mine.node_ids.data(), slab);
     }
   } catch (const std::runtime_error& e) {
     if (rank == 0) std::remove(temp.c_str());

@@ -58,6 +58,12 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
     const auto tid = static_cast<std::size_t>(omp_get_thread_num());
     auto& mine = thread_spikes[tid];
     const ConnectivityPart& part = net.connectivity.parts[tid];
+    // Delivers a list of spikes into this thread's neurons, timed.
+    const auto deliver_all = [&](const std::vector<SourceSpike>& spikes) {
+      const double d0 = omp_get_wtime();
+      for (const SourceSpike& s : spikes) events += deliver(part, s.gid, s.step, net.ring);
+      t_deliver[tid] += omp_get_wtime() - d0;
+    };
     for (Step t0 = 0; t0 < t_end; t0 += m) {
       mine.clear();
       const double u0 = omp_get_wtime();
@@ -120,9 +126,7 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
       // Local spikes are delivered while this slice's messages travel.
       // Each thread writes only its own neurons' slots, and the next
       // update reads only those, so no barrier is needed before it.
-      const double d0 = omp_get_wtime();
-      for (const SourceSpike& s : slice_spikes) events += deliver(part, s.gid, s.step, net.ring);
-      t_deliver[tid] += omp_get_wtime() - d0;
+      deliver_all(slice_spikes);
       if (receive_now) {
         // Remote spikes that must act in the next slice; the schedule is
         // the same on every thread, so all or none take this barrier.
@@ -138,9 +142,7 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
         }
 #pragma omp barrier
         if (stop) break;
-        const double r0 = omp_get_wtime();
-        for (const SourceSpike& s : remote) events += deliver(part, s.gid, s.step, net.ring);
-        t_deliver[tid] += omp_get_wtime() - r0;
+        deliver_all(remote);
       }
     }
   }
