@@ -196,6 +196,107 @@ std::vector<T> read_dataset_1d(hid_t parent, const std::string& name) {
   return out;
 }
 
+/// Opens an existing file that every rank of `comm` reads with MPI-IO.
+inline Handle open_file_parallel_readonly(const std::string& path, MPI_Comm comm) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
+  if (H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0) throw std::runtime_error("HDF5: cannot use MPI-IO");
+  return Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl), H5Fclose, ("open " + path).c_str());
+}
+
+inline Handle open_dataset(hid_t parent, const std::string& name) {
+  return Handle(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + name).c_str());
+}
+
+inline Handle open_group(hid_t parent, const std::string& name) {
+  return Handle(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, ("open group " + name).c_str());
+}
+
+inline bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
+
+inline std::vector<hsize_t> dataset_dims(hid_t ds) {
+  Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");
+  const int n = H5Sget_simple_extent_ndims(space);
+  if (n < 0) throw std::runtime_error("HDF5: cannot read a dataspace");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(n));
+  H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+/// A contiguous (unchunked, uncompressed) dataset: written fastest with
+/// MPI-IO, by any subset of ranks. Collective under MPI-IO.
+inline Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "create dataspace");
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                ("create dataset " + name).c_str());
+}
+
+/// Selects rows [row0, row0 + n) (first dimension) of a dataset's space;
+/// returns the matching memory space.
+inline Handle select_rows(hid_t file_space, const std::vector<hsize_t>& dims, hsize_t row0, hsize_t n) {
+  std::vector<hsize_t> start(dims.size(), 0), count(dims);
+  start[0] = row0;
+  count[0] = n;
+  hsize_t elements = 1;
+  for (auto c : count) elements *= c;
+  Handle mem(H5Screate_simple(1, &elements, nullptr), H5Sclose, "create memory space");
+  if (elements == 0) {
+    H5Sselect_none(file_space);
+    H5Sselect_none(mem);
+  } else {
+    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  }
+  return mem;
+}
+
+/// Writes rows [row0, row0 + n) from `data` (row-major). With `collective`
+/// every rank of the file's communicator must call it (n may be 0).
+inline void write_rows(hid_t ds, hid_t type, hsize_t row0, hsize_t n, const void* data, bool collective) {
+  const std::vector<hsize_t> dims = dataset_dims(ds);
+  Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");
+  Handle mem = select_rows(space, dims, row0, n);
+  Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer list");
+  if (collective) H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE);
+  if (H5Dwrite(ds, type, mem, space, xfer, data) < 0) throw std::runtime_error("HDF5: cannot write rows");
+}
+
+/// Reads rows [row0, row0 + n) into `data` (row-major), independently.
+inline void read_rows(hid_t ds, hid_t type, hsize_t row0, hsize_t n, void* data) {
+  const std::vector<hsize_t> dims = dataset_dims(ds);
+  if (dims.empty() || row0 + n > dims[0]) throw std::runtime_error("HDF5: rows beyond the dataset's end");
+  Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");
+  Handle mem = select_rows(space, dims, row0, n);
+  if (n && H5Dread(ds, type, mem, space, H5P_DEFAULT, data) < 0) throw std::runtime_error("HDF5: cannot read rows");
+}
+
+/// A scalar fixed-length string dataset (for text too long for an attribute).
+inline void write_string_dataset(hid_t parent, const std::string& name, const std::string& value, bool writer) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  H5Tset_size(type, std::max<std::size_t>(value.size(), 1));
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
+  Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+            ("create dataset " + name).c_str());
+  if (!writer) H5Sselect_none(space);
+  std::string padded = value;
+  padded.resize(std::max<std::size_t>(value.size(), 1), '\0');
+  if (H5Dwrite(ds, type, space, space, H5P_DEFAULT, padded.data()) < 0)
+    throw std::runtime_error("HDF5: cannot write dataset " + name);
+}
+
+inline std::string read_string_dataset(hid_t parent, const std::string& name) {
+  Handle ds = open_dataset(parent, name);
+  Handle type(H5Dget_type(ds), H5Tclose, "get dataset type");
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
+    throw std::runtime_error("dataset " + name + " is not a fixed-length string");
+  std::string value(H5Tget_size(type), '\0');
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  H5Tset_size(mem, value.size());
+  if (H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data()) < 0)
+    throw std::runtime_error("cannot read dataset " + name);
+  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+  return value;
+}
+
 inline void write_dataset_attribute(hid_t parent, const std::string& dataset, const std::string& name,
                                     const std::string& value) {
   Handle ds(H5Dopen2(parent, dataset.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + dataset).c_str());

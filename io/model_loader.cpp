@@ -498,9 +498,18 @@ ModelSpec load_model(const std::string& path) {
     std::ifstream probe(path);
     if (!probe) throw InputError(path, "", "", std::string("a readable model file (") + std::strerror(errno) + ")");
   }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_model_text(text.str(), path);
+}
+
+ModelSpec load_model_text(const std::string& text, const std::string& path) {
+  namespace fs = std::filesystem;
   tvalue root;
   try {
-    root = toml::parse(path);
+    std::istringstream in(text);
+    root = toml::parse(in, path);
   } catch (const toml::syntax_error& e) {
     throw InputError(path + ": TOML syntax error:\n" + e.what());
   } catch (const std::exception& e) {
@@ -509,6 +518,7 @@ ModelSpec load_model(const std::string& path) {
   const Ctx ctx{path};
   ModelSpec spec;
   spec.source_file = path;
+  spec.source_text = text;
   spec.name = fs::path(path).stem().string();
   Table top(root, "", ctx);
   if (const tvalue* x = top.get("name")) spec.name = string_of(*x, "name", ctx);

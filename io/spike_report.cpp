@@ -89,6 +89,27 @@ PopulationSpikes redistribute_by_time(const PopulationSpikes& local, MPI_Comm co
   return out;
 }
 
+void write_spike_populations(hid_t parent, const std::vector<PopulationSpikes>& local, MPI_Comm comm) {
+  h5::Handle sorting(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose, "create enum");
+  for (std::uint8_t v = 0; const char* n : {"none", "by_id", "by_time"}) {
+    H5Tenum_insert(sorting, n, &v);
+    ++v;
+  }
+  for (const auto& p : local) {
+    const PopulationSpikes mine = redistribute_by_time(p, comm);
+    h5::Handle g = h5::create_group(parent, p.population);
+    const std::uint8_t by_time = 2;
+    h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
+    h5::Handle attr(H5Acreate2(g, "sorting", sorting, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+                    "create attribute sorting");
+    H5Awrite(attr, sorting, &by_time);
+    const h5::Slab slab = h5::slab_of(mine.timestamps.size(), comm);
+    h5::write_dataset_collective(g, "timestamps", mine.timestamps.data(), slab);
+    h5::write_dataset_attribute(g, "timestamps", "units", "ms");
+    h5::write_dataset_collective(g, "node_ids", mine.node_ids.data(), slab);
+  }
+}
+
 void write_spike_report(const std::string& path, const std::vector<PopulationSpikes>& local, MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -101,24 +122,7 @@ void write_spike_report(const std::string& path, const std::vector<PopulationSpi
     h5::Handle file = h5::create_file_parallel(temp, comm);
     h5::write_string_attribute(file, "creator", std::string("myelin ") + version_string);
     h5::Handle spikes = h5::create_group(file, "spikes");
-    h5::Handle sorting(H5Tenum_create(H5T_NATIVE_UINT8), H5Tclose, "create enum");
-    for (std::uint8_t v = 0; const char* n : {"none", "by_id", "by_time"}) {
-      H5Tenum_insert(sorting, n, &v);
-      ++v;
-    }
-    for (const auto& p : local) {
-      const PopulationSpikes mine = redistribute_by_time(p, comm);
-      h5::Handle g = h5::create_group(spikes, p.population);
-      const std::uint8_t by_time = 2;
-      h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create space");
-      h5::Handle attr(H5Acreate2(g, "sorting", sorting, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                      "create attribute sorting");
-      H5Awrite(attr, sorting, &by_time);
-      const h5::Slab slab = h5::slab_of(mine.timestamps.size(), comm);
-      h5::write_dataset_collective(g, "timestamps", mine.timestamps.data(), slab);
-      h5::write_dataset_attribute(g, "timestamps", "units", "ms");
-      h5::write_dataset_collective(g, "node_ids", mine.node_ids.data(), slab);
-    }
+    write_spike_populations(spikes, local, comm);
   } catch (const std::runtime_error& e) {
     if (rank == 0) std::remove(temp.c_str());
     throw InputError(path, "", "", std::string("a writable HDF5 file (") + e.what() + ")");

@@ -8,6 +8,7 @@
 // are first redistributed by time (each rank gets a contiguous time range
 // of about equal spike count), sorted, and written at their global offset.
 // No rank ever holds all spikes.
+#include <hdf5.h>
 #include <mpi.h>
 
 #include <cstdint>
@@ -27,6 +28,10 @@ struct PopulationSpikes {
 /// each sorted by (time, node id). Throws InputError when the file cannot
 /// be written.
 void write_spike_report(const std::string& path, const std::vector<PopulationSpikes>& local, MPI_Comm comm);
+
+/// The same layout under an open group of a file opened with MPI-IO
+/// (collective): one subgroup per population.
+void write_spike_populations(hid_t parent, const std::vector<PopulationSpikes>& local, MPI_Comm comm);
 
 /// The time-ordered redistribution the writer uses, exposed for tests:
 /// returns this rank's share of the spikes of all ranks, a contiguous time

@@ -96,6 +96,7 @@ struct RunSpec {
 struct ModelSpec {
   std::string name;  ///< file stem, used in outputs
   std::string source_file;
+  std::string source_text;  ///< the model file as read (kept in checkpoints)
   RunSpec run;
   std::vector<PopulationSpec> populations;
   std::vector<ProjectionSpec> projections;
@@ -108,5 +109,8 @@ struct ModelSpec {
 
 /// Loads and checks a TOML model file; throws InputError on any problem.
 ModelSpec load_model(const std::string& path);
+/// The same from the text of a model file; `path` names it in messages and
+/// anchors its relative paths.
+ModelSpec load_model_text(const std::string& text, const std::string& path);
 
 }  // namespace myelin

@@ -25,6 +25,24 @@ struct RunOptions {
   std::string placement_file;
   std::uint64_t chunk_size = 256;  ///< graph strategy: neurons per vertex
   double imbalance_tolerance = 0.05;
+
+  /// Checkpoints (io/checkpoint.hpp): every so many ms (0: never), at given
+  /// times, and on SIGUSR1/SIGTERM (then the run stops after writing one).
+  double checkpoint_every_ms = 0.0;
+  std::vector<double> checkpoint_at_ms;
+  bool checkpoint_on_signal = true;
+  std::string checkpoint_dir;  ///< default: <output_dir>/checkpoints
+  int checkpoint_keep = 2;     ///< newest checkpoints kept
+  /// Continue from this checkpoint (a file, or a directory: its newest).
+  std::string restore;
+};
+
+/// One checkpoint written by a run.
+struct CheckpointRecord {
+  std::string path;
+  double time_ms = 0.0;
+  double write_s = 0.0;
+  std::uint64_t bytes = 0;
 };
 
 struct PopulationResult {
@@ -75,6 +93,11 @@ struct RunSummary {
   /// D(a, b) in steps, row-major ranks x ranks (0: no synapse from a to b).
   std::vector<std::uint64_t> delay_matrix;
   std::vector<PopulationResult> populations;
+  double t_start_ms = 0.0;  ///< 0, or the restored checkpoint's time
+  double t_reached_ms = 0.0;  ///< t_stop, or where a signal stopped the run
+  std::string restored_from;
+  std::vector<CheckpointRecord> checkpoints;
+  int stopped_by_signal = 0;  ///< SIGUSR1/SIGTERM that ended the run early
 };
 
 /// Spikes as (population-local node id, time in ms), in time order; under
@@ -84,7 +107,7 @@ struct SpikeTrains {
   std::vector<std::vector<double>> times;
 };
 
-/// Runs a model from start to t_stop on every rank of MPI_COMM_WORLD (one
+/// Runs a model from start (or a restored checkpoint) to t_stop on every rank of MPI_COMM_WORLD (one
 /// rank when MPI was not initialised). Throws InputError for bad input.
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out = nullptr);
 

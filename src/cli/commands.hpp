@@ -21,5 +21,8 @@ bool parse_command_line(const std::vector<std::string>& args, const boost::progr
 /// directory), 1 an internal error (a bug: please report it).
 inline constexpr int exit_input_error = 2;
 inline constexpr int exit_internal_error = 1;
+/// Stopped by SIGUSR1/SIGTERM after writing a checkpoint (EX_TEMPFAIL:
+/// "try again"): resume with `myelin run --restore`.
+inline constexpr int exit_checkpointed = 75;
 
 }  // namespace myelin::cli

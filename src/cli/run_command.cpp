@@ -7,7 +7,11 @@
 #include <cstdio>
 #include <iostream>
 
+#include <csignal>
+
 #include "cli/commands.hpp"
+#include "io/checkpoint.hpp"
+#include "io/checkpoint_files.hpp"
 #include "core/time_grid.hpp"
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
@@ -18,11 +22,18 @@ namespace myelin::cli {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description opts(
-      "Usage: myelin run MODEL.toml [options]\n\n"
+      "Usage: myelin run MODEL.toml [options]\n"
+      "       myelin run --restore CHECKPOINT [MODEL.toml] [options]\n\n"
       "Builds the network described by MODEL.toml and simulates it from 0 to t_stop.\n"
       "Writes to the output directory: spikes.h5 (SONATA spike report), one <var>.h5\n"
       "per recorded state variable (SONATA report), summary.json (sizes, times,\n"
       "real-time factor, rates, memory). A progress line goes to stderr.\n\n"
+      "Checkpoints: --checkpoint-every / --checkpoint-at write checkpoint_<t>ms.h5 files\n"
+      "(everything needed to continue bit-exactly); SIGUSR1 or SIGTERM writes one at the\n"
+      "next safe point and stops with exit code 75. `--restore FILE|DIR` continues from\n"
+      "it, on any number of ranks and threads; the model is read from the checkpoint\n"
+      "unless MODEL.toml is given (its network must be the same; t_stop, stimuli and\n"
+      "recorders may change). Outputs then cover the whole run from 0.\n\n"
       "Options");
   std::string model, output;
   int threads = 0;
@@ -45,12 +56,29 @@ int run_command(const std::vector<std::string>& args) {
       ("chunk-size", po::value<std::uint64_t>()->default_value(256), "graph placement: neurons per graph vertex")
       ("imbalance-tolerance", po::value<double>()->default_value(0.05),
        "graph placement: allowed load imbalance (max/mean - 1)")
+      ("checkpoint-every", po::value<double>(), "write a checkpoint every so many ms of biological time")
+      ("checkpoint-at", po::value<std::vector<double>>()->multitoken(), "write checkpoints at these times (ms)")
+      ("checkpoint-dir", po::value<std::string>(), "where checkpoints go (default: OUTPUT/checkpoints)")
+      ("checkpoint-keep", po::value<int>()->default_value(2), "newest checkpoints kept; older ones are removed\n"
+       "once a new one is complete")
+      ("no-signal-checkpoint", "let SIGUSR1/SIGTERM end the run without a checkpoint")
+      ("restore", po::value<std::string>(), "continue from this checkpoint file, or the newest in this directory")
       ("quiet,q", "no progress line");
   po::variables_map vm;
   if (!parse_command_line(args, opts, model, vm)) return 0;
-  if (model.empty()) throw InputError("myelin run", "MODEL.toml", "", "a model file (see myelin run --help)");
+  std::string restore;
+  if (vm.count("restore")) restore = resolve_checkpoint(vm["restore"].as<std::string>());
+  if (model.empty() && restore.empty())
+    throw InputError("myelin run", "MODEL.toml", "", "a model file, or --restore CHECKPOINT (see myelin run --help)");
 
-  ModelSpec spec = load_model(model);
+  ModelSpec spec;
+  if (!model.empty()) {
+    spec = load_model(model);
+  } else {
+    // The checkpoint carries its model file's text.
+    const CheckpointHeader h = read_checkpoint_header(restore);
+    spec = load_model_text(h.model_text, h.model_path);
+  }
   if (vm.count("t-stop")) {
     if (!(t_stop > 0) || !on_grid(t_stop, spec.run.dt))
       throw InputError("--t-stop", "", std::to_string(t_stop), "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
@@ -75,10 +103,32 @@ int run_command(const std::vector<std::string>& args) {
   }
   ro.chunk_size = vm["chunk-size"].as<std::uint64_t>();
   ro.imbalance_tolerance = vm["imbalance-tolerance"].as<double>();
+  if (vm.count("checkpoint-every")) ro.checkpoint_every_ms = vm["checkpoint-every"].as<double>();
+  if (vm.count("checkpoint-every") && !(ro.checkpoint_every_ms > 0))
+    throw InputError("--checkpoint-every", "", std::to_string(ro.checkpoint_every_ms), "a positive time in ms");
+  if (vm.count("checkpoint-at")) ro.checkpoint_at_ms = vm["checkpoint-at"].as<std::vector<double>>();
+  if (vm.count("checkpoint-dir")) ro.checkpoint_dir = vm["checkpoint-dir"].as<std::string>();
+  ro.checkpoint_keep = vm["checkpoint-keep"].as<int>();
+  if (ro.checkpoint_keep < 1)
+    throw InputError("--checkpoint-keep", "", std::to_string(ro.checkpoint_keep), "at least 1");
+  ro.checkpoint_on_signal = !vm.count("no-signal-checkpoint");
+  ro.restore = restore;
   const RunSummary s = run(spec, ro);
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  if (rank != 0) return 0;
+  if (rank != 0) return s.stopped_by_signal ? exit_checkpointed : 0;
+  if (!s.restored_from.empty())
+    std::printf("myelin: restored %s at %.3f ms\n", s.restored_from.c_str(), s.t_start_ms);
+  for (const auto& c : s.checkpoints)
+    std::printf("myelin: checkpoint at %.3f ms: %s (%.1f MB in %.2f s, %.0f MB/s)\n", c.time_ms, c.path.c_str(),
+                static_cast<double>(c.bytes) / 1e6, c.write_s,
+                c.write_s > 0 ? static_cast<double>(c.bytes) / 1e6 / c.write_s : 0.0);
+  if (s.stopped_by_signal) {
+    std::printf("myelin: stopped by %s at %.3f ms; continue with: myelin run --restore %s\n",
+                s.stopped_by_signal == SIGTERM ? "SIGTERM" : "SIGUSR1", s.t_reached_ms,
+                s.checkpoints.empty() ? "?" : s.checkpoints.back().path.c_str());
+    return exit_checkpointed;
+  }
 
   std::printf("myelin: %s: %llu neurons, %llu synapses (%.2f B/synapse), %d thread%s\n", spec.name.c_str(),
               static_cast<unsigned long long>(s.neurons), static_cast<unsigned long long>(s.synapses),

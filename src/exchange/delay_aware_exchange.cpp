@@ -6,8 +6,8 @@
 
 namespace myelin {
 
-DelayAwareExchange::DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_end,
-                                       MPI_Comm comm)
+DelayAwareExchange::DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_begin,
+                                       Step t_end, MPI_Comm comm)
     : plan_(plan), local_gids_(std::move(local_gids)), t_end_(static_cast<std::uint64_t>(t_end)), comm_(comm) {
   const auto n = static_cast<std::size_t>(plan_.ranks);
   const std::uint64_t m = plan_.global_min_delay;
@@ -27,7 +27,8 @@ DelayAwareExchange::DelayAwareExchange(const ExchangePlan& plan, std::vector<std
     if (const std::uint64_t d = plan_.delay_in[r]) {
       interval_in_[r] = interval(d, m);
       lag_in_[r] = deadline_lag(d, m);
-      next_send_[r] = interval_in_[r];
+      // The first boundary after t_begin at which r sends.
+      next_send_[r] = (static_cast<std::uint64_t>(t_begin) / interval_in_[r] + 1) * interval_in_[r];
     }
   }
   pending_.resize(n);
@@ -76,19 +77,36 @@ void DelayAwareExchange::post(const std::vector<SourceSpike>& local, Step t1) {
       MPI_Test(&send_request_[b], &done, MPI_STATUS_IGNORE);
     }
     if (t % interval_out_[b] != 0) continue;
-    // The previous buffer to b was due at b before this send: if it is
-    // still in flight, b lags behind and this is flow control.
-    if (send_request_[b] != MPI_REQUEST_NULL) timed_wait(send_request_[b]);
-    sending_[b].swap(pending_[b]);
-    pending_[b].clear();
-    const auto bytes = static_cast<int>(sending_[b].size() * sizeof(SourceSpike));
-    MPI_Isend(sending_[b].data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &send_request_[b]);
-    ++counters_.messages;
-    counters_.bytes_sent += static_cast<std::uint64_t>(bytes);
-    ++counters_.tier_messages[tier_out_[b]];
-    counters_.tier_bytes[tier_out_[b]] += static_cast<std::uint64_t>(bytes);
+    send_pending(b);
   }
   counters_.exchange_s += timer.seconds();
+}
+
+void DelayAwareExchange::send_pending(std::size_t b) {
+  // The previous buffer to b was due at b before this send: if it is still
+  // in flight, b lags behind and this is flow control.
+  if (send_request_[b] != MPI_REQUEST_NULL) timed_wait(send_request_[b]);
+  sending_[b].swap(pending_[b]);
+  pending_[b].clear();
+  const auto bytes = static_cast<int>(sending_[b].size() * sizeof(SourceSpike));
+  MPI_Isend(sending_[b].data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &send_request_[b]);
+  ++counters_.messages;
+  counters_.bytes_sent += static_cast<std::uint64_t>(bytes);
+  ++counters_.tier_messages[tier_out_[b]];
+  counters_.tier_bytes[tier_out_[b]] += static_cast<std::uint64_t>(bytes);
+}
+
+void DelayAwareExchange::receive_one(std::size_t a, std::vector<SourceSpike>& remote) {
+  WallTimer w;
+  MPI_Status st;
+  MPI_Probe(static_cast<int>(a), 0, comm_, &st);
+  int bytes = 0;
+  MPI_Get_count(&st, MPI_BYTE, &bytes);
+  received_.resize(static_cast<std::size_t>(bytes) / sizeof(SourceSpike));
+  MPI_Recv(received_.data(), bytes, MPI_BYTE, static_cast<int>(a), 0, comm_, MPI_STATUS_IGNORE);
+  counters_.wait_s += w.seconds();
+  remote.insert(remote.end(), received_.begin(), received_.end());
+  ++counters_.messages_received;
 }
 
 bool DelayAwareExchange::receive_due(Step t1) const {
@@ -107,16 +125,7 @@ void DelayAwareExchange::receive(std::vector<SourceSpike>& remote, Step t1) {
     if (!interval_in_[a]) continue;
     // MPI keeps messages between a pair in order, so the oldest comes first.
     while (next_send_[a] <= t_end_ && (last || due_at(a) <= t)) {
-      WallTimer w;
-      MPI_Status st;
-      MPI_Probe(static_cast<int>(a), 0, comm_, &st);
-      int bytes = 0;
-      MPI_Get_count(&st, MPI_BYTE, &bytes);
-      received_.resize(static_cast<std::size_t>(bytes) / sizeof(SourceSpike));
-      MPI_Recv(received_.data(), bytes, MPI_BYTE, static_cast<int>(a), 0, comm_, MPI_STATUS_IGNORE);
-      counters_.wait_s += w.seconds();
-      remote.insert(remote.end(), received_.begin(), received_.end());
-      ++counters_.messages_received;
+      receive_one(a, remote);
       counters_.slack_steps += lag_in_[a] - interval_in_[a];
       next_send_[a] += interval_in_[a];
       waited = true;
@@ -126,6 +135,28 @@ void DelayAwareExchange::receive(std::vector<SourceSpike>& remote, Step t1) {
     for (MPI_Request& r : send_request_)
       if (r != MPI_REQUEST_NULL) timed_wait(r);
   if (waited) ++counters_.synchronisations;
+  update_next_due();
+  counters_.exchange_s += timer.seconds();
+}
+
+void DelayAwareExchange::flush(std::vector<SourceSpike>& remote, Step t1) {
+  remote.clear();
+  if (plan_.ranks == 1) return;
+  WallTimer timer;
+  const auto t = static_cast<std::uint64_t>(t1);
+  // One extra message to every partner, empty or not, so that each
+  // receiver knows how many to expect: its regular messages sent up to t1,
+  // then this one (MPI keeps a pair's messages in order).
+  for (std::size_t b = 0; b < pending_.size(); ++b)
+    if (interval_out_[b]) send_pending(b);
+  for (std::size_t a = 0; a < interval_in_.size(); ++a) {
+    if (!interval_in_[a]) continue;
+    for (; next_send_[a] <= t; next_send_[a] += interval_in_[a]) receive_one(a, remote);
+    receive_one(a, remote);
+  }
+  for (MPI_Request& r : send_request_)
+    if (r != MPI_REQUEST_NULL) timed_wait(r);
+  ++counters_.synchronisations;
   update_next_due();
   counters_.exchange_s += timer.seconds();
 }

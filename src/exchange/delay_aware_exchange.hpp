@@ -23,12 +23,16 @@ namespace myelin {
 
 class DelayAwareExchange final : public SpikeExchange {
  public:
-  /// `t_end`: the last boundary, where every message sent is drained.
-  DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_end, MPI_Comm comm);
+  /// Runs boundaries (t_begin, t_end]; `t_begin` is 0 or a restored
+  /// checkpoint's step (nothing in flight then); at `t_end` every message
+  /// sent is drained.
+  DelayAwareExchange(const ExchangePlan& plan, std::vector<std::uint64_t> local_gids, Step t_begin, Step t_end,
+                     MPI_Comm comm);
   ~DelayAwareExchange() override;
   void post(const std::vector<SourceSpike>& local, Step t1) override;
   bool receive_due(Step t1) const override;
   void receive(std::vector<SourceSpike>& remote, Step t1) override;
+  void flush(std::vector<SourceSpike>& remote, Step t1) override;
   const ExchangeCounters& counters() const override { return counters_; }
   const char* name() const override { return "delay-aware"; }
 
@@ -43,6 +47,9 @@ class DelayAwareExchange final : public SpikeExchange {
   std::uint64_t due_at(std::size_t a) const { return next_send_[a] - interval_in_[a] + lag_in_[a]; }
   void update_next_due();
   void timed_wait(MPI_Request& r);
+  void send_pending(std::size_t b);
+  /// Receives the next message from source rank a, appending to `remote`.
+  void receive_one(std::size_t a, std::vector<SourceSpike>& remote);
 
   const ExchangePlan& plan_;
   std::vector<std::uint64_t> local_gids_;

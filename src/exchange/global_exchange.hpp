@@ -18,6 +18,8 @@ class GlobalExchange final : public SpikeExchange {
   void post(const std::vector<SourceSpike>& local, Step t1) override;
   bool receive_due(Step) const override { return size_ > 1; }
   void receive(std::vector<SourceSpike>& remote, Step t1) override;
+  /// Nothing is ever pending: every slice's spikes reach all ranks in post().
+  void flush(std::vector<SourceSpike>& remote, Step t1) override { receive(remote, t1); }
   const ExchangeCounters& counters() const override { return counters_; }
   const char* name() const override { return "global"; }
 

@@ -53,6 +53,12 @@ class SpikeExchange {
   /// particular order (ring-buffer sums do not depend on it). At the last
   /// boundary (t1 == t_end) it also drains every message already sent.
   virtual void receive(std::vector<SourceSpike>& remote, Step t1) = 0;
+  /// Called at boundary t1 instead of receive(): sends every spike not yet
+  /// sent and receives every spike sent to this rank, so that once `remote`
+  /// is delivered no spike is in flight anywhere (a checkpoint's safe
+  /// point). Collective: every rank flushes at the same boundary. The
+  /// regular schedule continues afterwards.
+  virtual void flush(std::vector<SourceSpike>& remote, Step t1) = 0;
   virtual const ExchangeCounters& counters() const = 0;
   virtual const char* name() const = 0;
 };

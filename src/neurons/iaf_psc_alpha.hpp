@@ -72,6 +72,8 @@ struct IafPscAlpha : LifState<IafPscAlpha> {
 
   /// A block of NB neurons stepped together (see IafPscExp::Lanes).
   enum Var : std::size_t { V_, I_ex_, dI_ex_, I_in_, dI_in_, I_dc_, ref_, n_vars };
+  /// Checkpoint names of the variables (V relative to E_L, as stored).
+  static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "dI_ex", "I_in", "dI_in", "I_dc", "refractory_steps"};
   template <std::size_t NB>
   struct Lanes {
     double x[n_vars][NB];

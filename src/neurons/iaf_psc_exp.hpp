@@ -63,6 +63,8 @@ struct IafPscExp : LifState<IafPscExp> {
   /// x[variable][lane]. The refractory counter is a double here so that the
   /// whole step is double arithmetic and selects, which runs on SIMD lanes.
   enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, n_vars };
+  /// Checkpoint names of the variables (V relative to E_L, as stored).
+  static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "I_in", "I_dc", "refractory_steps"};
   template <std::size_t NB>
   struct Lanes {
     double x[n_vars][NB];

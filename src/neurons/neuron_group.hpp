@@ -74,6 +74,14 @@ class NeuronGroup {
   virtual void set_initial(std::size_t i, const std::string& var, double value) = 0;
   virtual double initial_default(const std::string& var) const = 0;
 
+  /// The full dynamic state of one neuron, as the doubles the update works
+  /// on (refractory counters included): what a checkpoint saves. Restoring
+  /// these values continues the neuron bit-exactly.
+  virtual std::size_t state_size() const = 0;
+  virtual std::vector<std::string> state_names() const = 0;
+  virtual void get_state(std::size_t i, double* x) const = 0;
+  virtual void set_state(std::size_t i, const double* x) = 0;
+
   std::size_t size() const { return gids.size(); }
 
   std::size_t population = 0;         ///< index into ModelSpec::populations
@@ -96,6 +104,21 @@ class GroupImpl final : public NeuronGroup {
     Model::set_initial(state_, i, params_, var, value);
   }
   double initial_default(const std::string& var) const override { return Model::initial_default(params_, var); }
+
+  std::size_t state_size() const override { return Model::n_vars; }
+  std::vector<std::string> state_names() const override {
+    return {std::begin(Model::var_names), std::end(Model::var_names)};
+  }
+  void get_state(std::size_t i, double* x) const override {
+    typename Model::template Lanes<1> l;
+    Model::load(state_, i, l);
+    for (std::size_t v = 0; v < Model::n_vars; ++v) x[v] = l.x[v][0];
+  }
+  void set_state(std::size_t i, const double* x) override {
+    typename Model::template Lanes<1> l;
+    for (std::size_t v = 0; v < Model::n_vars; ++v) l.x[v][0] = x[v];
+    Model::store(state_, i, l);
+  }
 
   void update(const SliceContext& ctx, std::size_t begin, std::size_t end, std::vector<LocalSpike>& out) override {
     const Step t0 = ctx.t0, t1 = ctx.t0 + ctx.steps;

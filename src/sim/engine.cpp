@@ -27,32 +27,40 @@ void prepare_probes(Network& net, Step t0, Step steps) {
 
 }  // namespace
 
-void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out, SpikeExchange& exchange) {
+Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& record, int threads,
+              Progress& bar, SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger) {
   const std::size_t n_pop = record.size();
-  out.node_ids.assign(n_pop, {});
-  out.times.assign(n_pop, {});
-  out.spike_counts.assign(n_pop, 0);
-  out.events = 0;
+  if (out.spike_counts.size() != n_pop) {
+    out.node_ids.assign(n_pop, {});
+    out.times.assign(n_pop, {});
+    out.spike_counts.assign(n_pop, 0);
+  }
 
   const Step m = net.min_delay;
+  // The end of the slice starting at t0: the next multiple of m (so the
+  // exchange schedule stays aligned after a restore), a scheduled
+  // checkpoint, or t_end.
+  const auto slice_end = [&](Step t0) {
+    Step t1 = std::min((t0 / m + 1) * m, t_end);
+    if (trigger) t1 = std::min(t1, trigger->next_scheduled(t0));
+    return t1;
+  };
   std::vector<std::vector<LocalSpike>> thread_spikes(static_cast<std::size_t>(threads));
   std::vector<SourceSpike> slice_spikes;
   std::vector<std::size_t> gen_cursor(net.generators.size(), 0);
   std::uint64_t spikes_total = 0;
-  Progress bar(static_cast<double>(t_end) * net.dt, progress);
   SliceContext ctx;
   ctx.seed = net.seed;
   ctx.ring = &net.ring;
-  ctx.t0 = 0;
-  ctx.steps = static_cast<int>(std::min(m, t_end));
-  prepare_probes(net, 0, ctx.steps);
+  ctx.t0 = t_begin;
+  ctx.steps = static_cast<int>(slice_end(t_begin) - t_begin);
+  if (t_begin < t_end) prepare_probes(net, ctx.t0, ctx.steps);
   std::exception_ptr error;
 
   std::uint64_t events = 0;
   std::vector<double> t_update(static_cast<std::size_t>(threads), 0.0), t_deliver(t_update);
   std::vector<SourceSpike> remote;
-  bool receive_now = false, stop = false;
+  bool receive_now = false, flush_now = false, stop = false;
 #pragma omp parallel num_threads(threads) reduction(+ : events)
   {
     const auto tid = static_cast<std::size_t>(omp_get_thread_num());
@@ -64,7 +72,9 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
       for (const SourceSpike& s : spikes) events += deliver(part, s.gid, s.step, net.ring);
       t_deliver[tid] += omp_get_wtime() - d0;
     };
-    for (Step t0 = 0; t0 < t_end; t0 += m) {
+    for (;;) {
+      // ctx changes only in the master section below, between barriers.
+      if (ctx.t0 >= t_end) break;
       mine.clear();
       const double u0 = omp_get_wtime();
       try {
@@ -96,27 +106,32 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
           out.node_ids[pop].push_back(s.gid - net.pop_first_gid[pop]);
           out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
         }
-        const Step t1 = t0 + ctx.steps;
+        const Step t1 = ctx.t0 + ctx.steps;
         if (!error) try {
             exchange.post(slice_spikes, t1);
           } catch (...) {
             error = std::current_exception();
           }
-        receive_now = exchange.receive_due(t1);
+        flush_now = false;
+        if (trigger && !error) try {
+            flush_now = trigger->stop_at(t1);
+          } catch (...) {
+            error = std::current_exception();
+          }
+        receive_now = flush_now || exchange.receive_due(t1);
         // Spike generators emitting in this slice: every rank knows their
         // times, so they are added locally, never exchanged.
         for (std::size_t g = 0; g < net.generators.size(); ++g) {
           const auto& steps = net.generators[g].steps;
           while (gen_cursor[g] < steps.size() && steps[gen_cursor[g]] < t1) {
-            if (steps[gen_cursor[g]] >= t0) slice_spikes.push_back({steps[gen_cursor[g]], net.generators[g].gid});
+            if (steps[gen_cursor[g]] >= ctx.t0) slice_spikes.push_back({steps[gen_cursor[g]], net.generators[g].gid});
             ++gen_cursor[g];
           }
         }
         bar.update(static_cast<double>(t1) * net.dt, spikes_total);
-        // Next slice: a shorter last slice when t_end is not a multiple of m.
         ctx.t0 = t1;
-        ctx.steps = static_cast<int>(std::min(m, t_end - t1));
-        if (ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);
+        ctx.steps = static_cast<int>(slice_end(t1) - t1);
+        if (!flush_now && ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);
         // A failed rank stops here; the caller aborts the job (MPI_Abort),
         // so no other rank waits for it forever.
         stop = error != nullptr;
@@ -133,7 +148,8 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
 #pragma omp master
         {
           try {
-            exchange.receive(remote, ctx.t0);
+            if (flush_now) exchange.flush(remote, ctx.t0);
+            else exchange.receive(remote, ctx.t0);
           } catch (...) {
             error = std::current_exception();
             remote.clear();
@@ -144,14 +160,15 @@ void simulate(Network& net, Step t_end, const std::vector<bool>& record, int thr
         if (stop) break;
         deliver_all(remote);
       }
+      if (flush_now) break;
     }
   }
-  out.events = events;
+  out.events += events;
   out.exchange = exchange.counters();
-  out.update_s = *std::max_element(t_update.begin(), t_update.end());
-  out.deliver_s = *std::max_element(t_deliver.begin(), t_deliver.end());
+  out.update_s += *std::max_element(t_update.begin(), t_update.end());
+  out.deliver_s += *std::max_element(t_deliver.begin(), t_deliver.end());
   if (error) std::rethrow_exception(error);
-  bar.finish(static_cast<double>(t_end) * net.dt, spikes_total);
+  return ctx.t0;
 }
 
 }  // namespace myelin

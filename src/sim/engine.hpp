@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/progress.hpp"
 #include "exchange/spike.hpp"
+#include "sim/checkpoint_trigger.hpp"
 #include "sim/network.hpp"
 
 namespace myelin {
@@ -21,9 +23,13 @@ struct SimulationOutput {
   double deliver_s = 0.0;  ///< spike delivery, the slowest thread's total
 };
 
-/// Runs steps [0, t_end). `record[p]`: keep spike times of this rank's
-/// neurons of population p. `exchange` is driven at every slice boundary.
-void simulate(Network& net, Step t_end, const std::vector<bool>& record, int threads, bool progress,
-              SimulationOutput& out, SpikeExchange& exchange);
+/// Runs steps [t_begin, t_end), adding to `out`, until t_end or a boundary
+/// at which `trigger` (may be null) asks to stop; returns the step reached.
+/// At such a stop the exchange is flushed, so every spike emitted before it
+/// is in the ring buffers: the state a checkpoint saves. Slices end at
+/// multiples of the minimum delay and at scheduled checkpoints.
+/// `record[p]`: keep spike times of this rank's neurons of population p.
+Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& record, int threads,
+              Progress& progress, SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger);
 
 }  // namespace myelin

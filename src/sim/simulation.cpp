@@ -4,16 +4,22 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <map>
+#include <optional>
 
 #include "core/resources.hpp"
 #include "exchange/delay_aware_exchange.hpp"
 #include "exchange/exchange_plan.hpp"
 #include "exchange/global_exchange.hpp"
+#include "core/stop_signal.hpp"
 #include "io/atomic_file.hpp"
+#include "io/checkpoint.hpp"
+#include "io/checkpoint_files.hpp"
+#include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
 #include "io/spike_report.hpp"
 #include "io/state_report.hpp"
@@ -22,6 +28,7 @@
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 #include "partition/placement.hpp"
+#include "sim/checkpoint_trigger.hpp"
 #include "sim/engine.hpp"
 #include "sim/network.hpp"
 
@@ -176,6 +183,61 @@ void write_state_reports(const ModelSpec& spec, const Network& net, const std::s
     write_state_report((std::filesystem::path(dir) / (var + ".h5")).string(), var, units[var], traces);
 }
 
+
+/// The recorded spikes of this rank, per recorded population.
+std::vector<PopulationSpikes> recorded_spikes(const ModelSpec& spec, const std::vector<bool>& record,
+                                              const SimulationOutput& out) {
+  std::vector<PopulationSpikes> v;
+  for (std::size_t p = 0; p < spec.populations.size(); ++p)
+    if (record[p]) v.push_back({spec.populations[p].name, out.node_ids[p], out.times[p]});
+  return v;
+}
+
+Step checked_step(double ms, double dt, const std::string& option) {
+  if (!(ms > 0) || !on_grid(ms, dt))
+    throw InputError(option, "", std::to_string(ms), "a positive multiple of dt = " + std::to_string(dt) + " ms");
+  return to_steps(ms, dt);
+}
+
+/// Loads a checkpoint into the freshly built network; returns its step.
+Step restore_run(const ModelSpec& spec, const std::string& path, Network& net, const Placement& placement,
+                 const std::vector<bool>& record, Step t_end, SimulationOutput& out, MPI_Comm comm) {
+  const CheckpointHeader h = read_checkpoint_header(path);
+  if (h.model_hash != hex(structure_hash(spec)))
+    throw InputError(path, "model_hash", h.model_hash,
+                     "a checkpoint of this model (" + spec.source_file + " has structure hash " +
+                         hex(structure_hash(spec)) + "; the checkpoint was written for model '" + h.model_name +
+                         "' from " + h.model_path + ")");
+  if (h.seed != spec.run.seed)
+    throw InputError(path, "seed", std::to_string(h.seed),
+                     "the model's seed " + std::to_string(spec.run.seed) + " (the network would differ)");
+  std::vector<std::string> names;
+  for (const auto& p : spec.populations) names.push_back(p.name);
+  if (h.populations != names || h.neurons != net.n_neurons)
+    throw InputError(path, "populations", "", "the populations of " + spec.source_file);
+  if (h.step >= t_end)
+    throw InputError("--t-stop", "", std::to_string(static_cast<double>(t_end) * spec.run.dt) + " ms",
+                     "a stop time after the checkpoint's " + std::to_string(static_cast<double>(h.step) * h.dt) + " ms");
+  std::vector<std::string> recorded;
+  for (std::size_t p = 0; p < spec.populations.size(); ++p)
+    if (record[p]) recorded.push_back(spec.populations[p].name);
+  std::vector<PopulationSpikes> spikes = restore_checkpoint(path, h, net, placement, recorded, comm);
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const std::size_t n_pop = spec.populations.size();
+  out.node_ids.assign(n_pop, {});
+  out.times.assign(n_pop, {});
+  out.spike_counts.assign(n_pop, 0);
+  // Totals are summed over ranks at the end: rank 0 carries the past.
+  if (rank == 0) out.spike_counts = h.spike_counts;
+  for (auto& ps : spikes) {
+    const std::size_t p = *spec.population_index(ps.population);
+    out.node_ids[p] = std::move(ps.node_ids);
+    out.times[p] = std::move(ps.timestamps);
+  }
+  return h.step;
+}
+
 }  // namespace
 
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out) {
@@ -236,22 +298,88 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
 
   const Step t_end = to_steps(spec.run.t_stop, spec.run.dt);
   SimulationOutput out;
+  Step t_begin = 0;
+  if (!options.restore.empty()) {
+    s.restored_from = resolve_checkpoint(options.restore);
+    t_begin = restore_run(spec, s.restored_from, net, *placement, record, t_end, out, comm);
+  }
+  CheckpointSchedule schedule;
+  schedule.on_signal = options.checkpoint_on_signal;
+  if (options.checkpoint_every_ms > 0)
+    schedule.every = checked_step(options.checkpoint_every_ms, spec.run.dt, "--checkpoint-every");
+  for (double ms : options.checkpoint_at_ms) {
+    const Step k = checked_step(ms, spec.run.dt, "--checkpoint-at");
+    if (k > t_begin && k <= t_end) schedule.at.push_back(k);
+  }
+  const std::string checkpoint_dir =
+      options.checkpoint_dir.empty() ? (std::filesystem::path(options.output_dir) / "checkpoints").string()
+                                     : options.checkpoint_dir;
+  if (rank == 0 && (schedule.every > 0 || !schedule.at.empty())) prepare_output_dir(checkpoint_dir);
+
   WallTimer sim_timer;
   std::unique_ptr<SpikeExchange> exchange;
   if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
-  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, t_end, comm);
-  simulate(net, t_end, record, threads, options.progress && rank == 0, out, *exchange);
+  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, t_begin, t_end, comm);
+  {
+    std::optional<StopSignals> signals;
+    if (schedule.on_signal) signals.emplace();
+    // Signals are polled every 16 slices: a few ms of biological time.
+    CheckpointTrigger trigger(schedule, t_end, 16 * net.min_delay, comm);
+    Progress bar(static_cast<double>(t_begin) * spec.run.dt, static_cast<double>(t_end) * spec.run.dt,
+                 options.progress && rank == 0);
+    Step t = t_begin;
+    while (t < t_end) {
+      t = simulate(net, t, t_end, record, threads, bar, out, *exchange, &trigger);
+      if (trigger.stopped_at() != t) continue;
+      if (rank == 0 && trigger.signal()) prepare_output_dir(checkpoint_dir);
+      CheckpointHeader h;
+      h.model_name = spec.name;
+      h.model_hash = hex(structure_hash(spec));
+      h.model_text = spec.source_text;
+      h.model_path = std::filesystem::absolute(spec.source_file).string();
+      h.dt = spec.run.dt;
+      h.step = t;
+      h.seed = spec.run.seed;
+      h.ranks = ranks;
+      h.threads = threads;
+      h.neurons = net.n_neurons;
+      for (const auto& p : spec.populations) h.populations.push_back(p.name);
+      h.spike_counts.resize(out.spike_counts.size());
+      MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
+                    MPI_UINT64_T, MPI_SUM, comm);
+      WallTimer wt;
+      CheckpointRecord c;
+      c.path = commit_checkpoint(checkpoint_dir, checkpoint_file_name(t, spec.run.dt), options.checkpoint_keep,
+                                 [&](const std::string& temp) {
+                                   write_checkpoint(temp, h, net, recorded_spikes(spec, record, out), comm);
+                                 },
+                                 comm);
+      c.write_s = wt.seconds();
+      c.time_ms = static_cast<double>(t) * spec.run.dt;
+      std::error_code ec;
+      c.bytes = rank == 0 ? static_cast<std::uint64_t>(std::filesystem::file_size(c.path, ec)) : 0;
+      s.checkpoints.push_back(c);
+      if (trigger.signal()) {
+        s.stopped_by_signal = trigger.signal();
+        break;
+      }
+    }
+    bar.finish(static_cast<double>(t) * spec.run.dt, 0);
+    s.t_reached_ms = static_cast<double>(t) * spec.run.dt;
+  }
+  s.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
   s.sim_time_s = sim_timer.seconds();
 
   s.neurons = net.n_neurons;
   s.synapses = sum_all(net.connectivity.synapses(), comm);
   s.connectivity_bytes = sum_all(net.connectivity.bytes(), comm);
   s.bytes_per_synapse = s.synapses ? static_cast<double>(s.connectivity_bytes) / static_cast<double>(s.synapses) : 0.0;
-  s.bio_time_ms = static_cast<double>(t_end) * spec.run.dt;
-  s.real_time_factor = s.sim_time_s / (s.bio_time_ms * 1e-3);
+  s.bio_time_ms = s.t_reached_ms;
+  const double simulated_ms = s.t_reached_ms - s.t_start_ms;
+  s.real_time_factor = simulated_ms > 0 ? s.sim_time_s / (simulated_ms * 1e-3) : 0.0;
   s.events_delivered = sum_all(out.events, comm);
   s.events_per_second = s.sim_time_s > 0 ? static_cast<double>(s.events_delivered) / s.sim_time_s : 0.0;
-  s.steps = static_cast<std::uint64_t>(t_end);
+  s.steps = static_cast<std::uint64_t>(std::llround(s.t_reached_ms / spec.run.dt));
   s.min_delay_steps = global_min == ~0ull ? 0 : global_min;
   s.max_delay_steps = global_max;
   s.exchange_scheme = exchange->name();

@@ -1,0 +1,540 @@
+#include "io/checkpoint.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <numeric>
+#include <stdexcept>
+
+#include "io/hdf5_handles.hpp"
+#include "myelin/error.hpp"
+#include "myelin/version.hpp"
+
+namespace myelin {
+namespace {
+
+/// Hash of one row, keyed by its index so that swapped rows are caught;
+/// rows' hashes are summed, which does not depend on who read which row.
+std::uint64_t row_hash(std::uint64_t row, const unsigned char* p, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull ^ (row * 0x9E3779B97F4A7C15ull);
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+  return h;
+}
+
+std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
+  std::uint64_t y = 0;
+  MPI_Allreduce(&x, &y, 1, MPI_UINT64_T, MPI_SUM, comm);
+  return y;
+}
+
+/// Ids [block_begin(r), block_begin(r + 1)) of n are read and written by rank r.
+/// floor(n r / ranks), without overflow: n = q ranks + m.
+std::uint64_t block_begin(std::uint64_t n, int r, int ranks) {
+  const auto R = static_cast<std::uint64_t>(ranks), k = static_cast<std::uint64_t>(r);
+  return n / R * k + n % R * k / R;
+}
+
+int block_owner(std::uint64_t id, std::uint64_t n, int ranks) {
+  int r = static_cast<int>(static_cast<double>(id) / static_cast<double>(n) * ranks);
+  r = std::clamp(r, 0, ranks - 1);
+  while (r + 1 < ranks && block_begin(n, r + 1, ranks) <= id) ++r;
+  while (r > 0 && block_begin(n, r, ranks) > id) --r;
+  return r;
+}
+
+/// Fixed-size rows tagged with a population-local node id.
+struct Rows {
+  std::size_t row_bytes = 0;
+  std::vector<std::uint64_t> ids;
+  std::vector<unsigned char> data;
+  unsigned char* row(std::size_t k) { return data.data() + k * row_bytes; }
+};
+
+/// Sends row k to rank dest[k]; returns the rows this rank received,
+/// sorted by id.
+Rows exchange_rows(const Rows& mine, const std::vector<int>& dest, MPI_Comm comm) {
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  const std::size_t stride = mine.row_bytes + sizeof(std::uint64_t);
+  std::vector<long long> count(static_cast<std::size_t>(ranks), 0);
+  for (int d : dest) count[static_cast<std::size_t>(d)] += static_cast<long long>(stride);
+  std::vector<int> send(static_cast<std::size_t>(ranks)), recv(send.size()), sd(send.size()), rd(send.size());
+  long long total = 0;
+  for (std::size_t r = 0; r < send.size(); ++r) {
+    if (count[r] > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows for one rank (use more ranks)");
+    send[r] = static_cast<int>(count[r]);
+    sd[r] = static_cast<int>(total);
+    total += count[r];
+    if (total > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows on one rank (use more ranks)");
+  }
+  std::vector<unsigned char> out(static_cast<std::size_t>(total));
+  {
+    std::vector<int> cursor(sd);
+    for (std::size_t k = 0; k < dest.size(); ++k) {
+      unsigned char* p = out.data() + cursor[static_cast<std::size_t>(dest[k])];
+      std::memcpy(p, &mine.ids[k], sizeof(std::uint64_t));
+      std::memcpy(p + sizeof(std::uint64_t), mine.data.data() + k * mine.row_bytes, mine.row_bytes);
+      cursor[static_cast<std::size_t>(dest[k])] += static_cast<int>(stride);
+    }
+  }
+  MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, comm);
+  long long rtotal = 0;
+  for (std::size_t r = 0; r < recv.size(); ++r) {
+    rd[r] = static_cast<int>(rtotal);
+    rtotal += recv[r];
+    if (rtotal > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows for one rank (use more ranks)");
+  }
+  std::vector<unsigned char> in(static_cast<std::size_t>(rtotal));
+  MPI_Alltoallv(out.data(), send.data(), sd.data(), MPI_BYTE, in.data(), recv.data(), rd.data(), MPI_BYTE, comm);
+
+  const std::size_t n = stride ? in.size() / stride : 0;
+  std::vector<std::uint64_t> ids(n);
+  for (std::size_t k = 0; k < n; ++k) std::memcpy(&ids[k], in.data() + k * stride, sizeof(std::uint64_t));
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+  Rows r;
+  r.row_bytes = mine.row_bytes;
+  r.ids.resize(n);
+  r.data.resize(n * r.row_bytes);
+  for (std::size_t k = 0; k < n; ++k) {
+    r.ids[k] = ids[order[k]];
+    std::memcpy(r.row(k), in.data() + order[k] * stride + sizeof(std::uint64_t), r.row_bytes);
+  }
+  return r;
+}
+
+const NeuronGroup* group_of(const Network& net, std::size_t population) {
+  for (const auto& g : net.groups)
+    if (g->population == population) return g.get();
+  return nullptr;
+}
+
+std::uint64_t population_size(const Network& net, std::size_t p) {
+  const std::uint64_t end = p + 1 < net.pop_first_gid.size() ? net.pop_first_gid[p + 1] : net.n_neurons;
+  return end - net.pop_first_gid[p];
+}
+
+std::string join(const std::vector<std::string>& v, char sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : std::string(1, sep)) + x;
+  return s;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t a = 0;
+  while (a <= s.size()) {
+    const std::size_t b = std::min(s.find(sep, a), s.size());
+    out.push_back(s.substr(a, b - a));
+    a = b + 1;
+  }
+  return out;
+}
+
+/// The horizon of pending input: the longest delay of any rank (a spike
+/// emitted in the last step reaches that far).
+Step input_horizon(const Network& net, MPI_Comm comm) {
+  std::uint64_t mine = static_cast<std::uint64_t>(net.max_delay), all = 0;
+  MPI_Allreduce(&mine, &all, 1, MPI_UINT64_T, MPI_MAX, comm);
+  return static_cast<Step>(all);
+}
+
+void write_neurons(hid_t file, const CheckpointHeader& h, const Network& net, MPI_Comm comm) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  const Step horizon = input_horizon(net, comm);
+  const Step local_reach = std::min<Step>(net.max_delay, horizon);
+  h5::Handle neurons = h5::create_group(file, "neurons");
+  RingBuffer& ring = const_cast<RingBuffer&>(net.ring);  // read only; plane() is not const
+  for (std::size_t p = 0; p < h.populations.size(); ++p) {
+    const NeuronGroup* g = group_of(net, p);
+    if (!g) throw std::logic_error("checkpoint: population without a group");
+    const std::uint64_t n = population_size(net, p);
+    const std::size_t nv = g->state_size();
+    const std::size_t state_bytes = nv * sizeof(double);
+    const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
+    Rows mine;
+    mine.row_bytes = state_bytes + input_bytes;
+    mine.ids = g->node_ids;
+    mine.data.assign(g->size() * mine.row_bytes, 0);
+    std::vector<int> dest(g->size());
+    for (std::size_t i = 0; i < g->size(); ++i) {
+      unsigned char* row = mine.row(i);
+      std::vector<double> x(nv);
+      g->get_state(i, x.data());
+      std::memcpy(row, x.data(), state_bytes);
+      auto* in = reinterpret_cast<std::int64_t*>(row + state_bytes);
+      for (Step k = 0; k < local_reach; ++k) {
+        const std::int64_t* slot = ring.slot(g->first_local + i, h.step + k);
+        in[k * 2] = slot[0];
+        in[k * 2 + 1] = slot[1];
+      }
+      dest[i] = block_owner(g->node_ids[i], n, ranks);
+    }
+    const Rows block = exchange_rows(mine, dest, comm);
+    const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
+    if (block.ids.size() != e - b || (!block.ids.empty() && (block.ids.front() != b || block.ids.back() != e - 1)))
+      throw std::logic_error("checkpoint: neuron rows of population " + h.populations[p] + " are incomplete");
+    std::vector<double> state(block.ids.size() * nv);
+    std::vector<std::int64_t> input(block.ids.size() * static_cast<std::size_t>(horizon) * 2);
+    std::uint64_t hs = 0, hi = 0;
+    for (std::size_t k = 0; k < block.ids.size(); ++k) {
+      const unsigned char* row = block.data.data() + k * block.row_bytes;
+      std::memcpy(state.data() + k * nv, row, state_bytes);
+      std::memcpy(input.data() + k * static_cast<std::size_t>(horizon) * 2, row + state_bytes, input_bytes);
+      hs += row_hash(b + k, row, state_bytes);
+      hi += row_hash(b + k, row + state_bytes, input_bytes);
+    }
+    hs = sum_all(hs, comm);
+    hi = sum_all(hi, comm);
+    h5::Handle pg = h5::create_group(neurons, h.populations[p]);
+    h5::Handle sds = h5::create_dataset(pg, "state", H5T_NATIVE_DOUBLE, {n, nv});
+    h5::write_rows(sds, H5T_NATIVE_DOUBLE, b, e - b, state.data(), true);
+    h5::write_string_attribute(sds, "variables", join(g->state_names(), ','));
+    h5::write_scalar_attribute(sds, "checksum", hs);
+    h5::Handle ids = h5::create_dataset(pg, "input", H5T_NATIVE_INT64,
+                                        {n, static_cast<hsize_t>(horizon), static_cast<hsize_t>(RingBuffer::channels)});
+    h5::write_rows(ids, H5T_NATIVE_INT64, b, e - b, input.data(), true);
+    h5::write_string_attribute(ids, "units", "2^-32 pA (fixed point), [excitatory, inhibitory] per step");
+    h5::write_scalar_attribute(ids, "first_step", static_cast<std::uint64_t>(h.step));
+    h5::write_scalar_attribute(ids, "checksum", hi);
+  }
+}
+
+/// Probe samples, (column, sample, variable) with columns in node-id
+/// order: columns are few (a recorder's first N neurons), so rank 0
+/// collects and writes them all.
+void write_probes(hid_t recorders, const CheckpointHeader& h, const Network& net, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  h5::Handle state = h5::create_group(recorders, "state");
+  for (std::size_t p = 0; p < h.populations.size(); ++p) {
+    const NeuronGroup* g = group_of(net, p);
+    const StateProbe* pr = g ? g->probe.get() : nullptr;
+    int has = pr ? 1 : 0, any = 0;
+    MPI_Allreduce(&has, &any, 1, MPI_INT, MPI_MAX, comm);
+    if (!any) continue;
+    // Every rank holds a probe for the population (attach_probes), maybe
+    // with no columns; those have no rows, so the count is the others'.
+    if (!pr) throw std::logic_error("checkpoint: state recorder missing on one rank");
+    const std::size_t cols = pr->node_ids.size(), nv = pr->vars.size();
+    const std::size_t rows = pr->width() ? pr->data.size() / pr->width() : 0;
+    std::uint64_t rows_all = rows;
+    MPI_Allreduce(MPI_IN_PLACE, &rows_all, 1, MPI_UINT64_T, MPI_MAX, comm);
+    Rows mine;
+    mine.row_bytes = static_cast<std::size_t>(rows_all) * nv * sizeof(double);
+    mine.ids = pr->node_ids;
+    mine.data.resize(cols * mine.row_bytes);
+    for (std::size_t c = 0; c < cols; ++c) {
+      auto* col = reinterpret_cast<double*>(mine.row(c));
+      for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t v = 0; v < nv; ++v) col[r * nv + v] = pr->data[r * pr->width() + c * nv + v];
+    }
+    const Rows all = exchange_rows(mine, std::vector<int>(cols, 0), comm);
+    std::uint64_t total = all.ids.size();
+    MPI_Bcast(&total, 1, MPI_UINT64_T, 0, comm);
+    h5::Handle pg = h5::create_group(state, h.populations[p]);
+    h5::Handle ids = h5::create_dataset(pg, "node_ids", H5T_NATIVE_UINT64, {total});
+    h5::write_rows(ids, H5T_NATIVE_UINT64, 0, all.ids.size(), all.ids.data(), true);
+    h5::Handle ds = h5::create_dataset(pg, "data", H5T_NATIVE_DOUBLE, {total, rows_all, static_cast<hsize_t>(nv)});
+    h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, all.ids.size(), all.data.data(), true);
+    h5::write_string_attribute(ds, "variables", join(pr->var_names, ','));
+    h5::write_scalar_attribute(ds, "interval_steps", static_cast<std::uint64_t>(pr->interval));
+  }
+}
+
+std::string utc_now() {
+  char buf[32];
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+[[noreturn]] void bad_file(const std::string& path, const std::string& what) {
+  throw InputError(path, "", "", what);
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const CheckpointHeader& h, const Network& net,
+                      const std::vector<PopulationSpikes>& recorded, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  // Attributes are written collectively: every rank must pass the same
+  // values, so the creation time is rank 0's.
+  std::string created = rank == 0 ? utc_now() : std::string(20, ' ');
+  MPI_Bcast(created.data(), 20, MPI_CHAR, 0, comm);
+  h5::Handle file = h5::create_file_parallel(path, comm);
+  h5::write_string_attribute(file, "myelin_kind", "checkpoint");
+  h5::write_scalar_attribute(file, "format_version", static_cast<std::int32_t>(checkpoint_format_version));
+  h5::write_string_attribute(file, "myelin_version", version_string);
+  h5::write_string_attribute(file, "model_name", h.model_name);
+  h5::write_string_attribute(file, "model_hash", h.model_hash);
+  h5::write_scalar_attribute(file, "seed", h.seed);
+  h5::write_scalar_attribute(file, "dt", h.dt);
+  h5::write_scalar_attribute(file, "step", static_cast<std::uint64_t>(h.step));
+  h5::write_scalar_attribute(file, "time", static_cast<double>(h.step) * h.dt);
+  h5::write_scalar_attribute(file, "ranks", static_cast<std::int32_t>(h.ranks));
+  h5::write_scalar_attribute(file, "threads", static_cast<std::int32_t>(h.threads));
+  h5::write_scalar_attribute(file, "neurons", h.neurons);
+  h5::write_string_attribute(file, "created", created);
+  h5::write_string_attribute(file, "rng", "Philox4x32-10, counter-based: the state is (seed, step)");
+  h5::write_string_dataset(file, "model", h.model_text, rank == 0);
+  h5::write_dataset_attribute(file, "model", "path", h.model_path);
+  h5::write_string_dataset(file, "populations", join(h.populations, '\n'), rank == 0);
+
+  write_neurons(file, h, net, comm);
+
+  h5::Handle recorders = h5::create_group(file, "recorders");
+  {
+    const std::uint64_t n = h.spike_counts.size();
+    h5::Handle ds = h5::create_dataset(recorders, "spike_counts", H5T_NATIVE_UINT64, {n});
+    h5::write_rows(ds, H5T_NATIVE_UINT64, 0, rank == 0 ? n : 0, h.spike_counts.data(), true);
+  }
+  h5::Handle spikes = h5::create_group(recorders, "spikes");
+  write_spike_populations(spikes, recorded, comm);
+  write_probes(recorders, h, net, comm);
+}
+
+CheckpointHeader read_checkpoint_header(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) bad_file(path, "an existing checkpoint file (no such file)");
+  if (fs::is_directory(path, ec)) bad_file(path, "a checkpoint file, not a directory");
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    bad_file(path, "a myelin checkpoint (HDF5); this is not an HDF5 file, or its header is damaged");
+  h5::Handle file;
+  try {
+    file = h5::open_file_readonly(path);
+  } catch (const std::runtime_error&) {
+    bad_file(path, "a complete HDF5 file; it cannot be opened (truncated or corrupted)");
+  }
+  if (!h5::has_attribute(file, "myelin_kind"))
+    bad_file(path, "a myelin checkpoint; this HDF5 file was not written by `myelin run --checkpoint-*`");
+  CheckpointHeader h;
+  std::string attr;
+  try {
+    attr = "myelin_kind";
+    const std::string kind = h5::read_string_attribute(file, attr);
+    if (kind != "checkpoint") bad_file(path, "a myelin checkpoint; this file is a " + kind);
+    attr = "format_version";
+    h.format_version = h5::read_scalar_attribute<std::int32_t>(file, attr);
+    attr = "myelin_version";
+    h.myelin_version = h5::read_string_attribute(file, attr);
+    if (h.format_version < 1 || h.format_version > checkpoint_format_version)
+      bad_file(path, "checkpoint format version " + std::to_string(checkpoint_format_version) + " (the file has version " +
+                         std::to_string(h.format_version) + ", written by myelin " + h.myelin_version +
+                         "; use that version to restore it)");
+    attr = "model_name";
+    h.model_name = h5::read_string_attribute(file, attr);
+    attr = "model_hash";
+    h.model_hash = h5::read_string_attribute(file, attr);
+    attr = "seed";
+    h.seed = h5::read_scalar_attribute<std::uint64_t>(file, attr);
+    attr = "dt";
+    h.dt = h5::read_scalar_attribute<double>(file, attr);
+    attr = "step";
+    h.step = static_cast<Step>(h5::read_scalar_attribute<std::uint64_t>(file, attr));
+    attr = "ranks";
+    h.ranks = h5::read_scalar_attribute<std::int32_t>(file, attr);
+    attr = "threads";
+    h.threads = h5::read_scalar_attribute<std::int32_t>(file, attr);
+    attr = "neurons";
+    h.neurons = h5::read_scalar_attribute<std::uint64_t>(file, attr);
+    attr = "created";
+    h.created = h5::read_string_attribute(file, attr);
+    attr = "/model";
+    h.model_text = h5::read_string_dataset(file, "model");
+    {
+      h5::Handle ds = h5::open_dataset(file, "model");
+      h.model_path = h5::read_string_attribute(ds, "path");
+    }
+    attr = "/populations";
+    h.populations = split(h5::read_string_dataset(file, "populations"), '\n');
+    attr = "/recorders/spike_counts";
+    h.spike_counts = h5::read_dataset_1d<std::uint64_t>(file, "recorders/spike_counts");
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    bad_file(path, "a complete myelin checkpoint; " + attr + " cannot be read (" + e.what() + ")");
+  }
+  if (!(h.dt > 0) || h.step < 0 || h.spike_counts.size() != h.populations.size())
+    bad_file(path, "a consistent myelin checkpoint (dt, step or populations are invalid)");
+  return h;
+}
+
+std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const CheckpointHeader& h, Network& net,
+                                                 const Placement& placement,
+                                                 const std::vector<std::string>& recorded_populations,
+                                                 MPI_Comm comm) {
+  int rank = 0, ranks = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &ranks);
+  std::string where = "/";
+  std::vector<PopulationSpikes> spikes;
+  // Reading errors on one rank must not leave the others waiting in a
+  // collective: each step's outcome is agreed before the next.
+  const auto agree = [&](bool ok_here, const std::string& what) {
+    int ok = ok_here ? 1 : 0, all = 0;
+    MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
+    if (!all) bad_file(path, what);
+  };
+  h5::Handle file;
+  try {
+    file = h5::open_file_parallel_readonly(path, comm);
+  } catch (const std::runtime_error&) {
+    bad_file(path, "a complete HDF5 file; it cannot be opened (truncated or corrupted)");
+  }
+  for (std::size_t p = 0; p < h.populations.size(); ++p) {
+    NeuronGroup* g = nullptr;
+    for (auto& grp : net.groups)
+      if (grp->population == p) g = grp.get();
+    const std::uint64_t n = population_size(net, p);
+    const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
+    const std::size_t nv = g->state_size();
+    Rows mine;
+    std::vector<int> dest;
+    Step horizon = 0;
+    std::string problem;
+    std::uint64_t hs = 0, hi = 0, hs_file = 0, hi_file = 0;
+    try {
+      where = "/neurons/" + h.populations[p] + "/state";
+      h5::Handle sds = h5::open_dataset(file, where);
+      const auto sd = h5::dataset_dims(sds);
+      if (sd.size() != 2 || sd[0] != n || sd[1] != nv)
+        throw std::runtime_error("shape " + std::to_string(sd.size() ? sd[0] : 0) + " x " +
+                                 std::to_string(sd.size() > 1 ? sd[1] : 0) + ", expected " + std::to_string(n) + " x " +
+                                 std::to_string(nv));
+      if (h5::read_string_attribute(sds, "variables") != join(g->state_names(), ','))
+        throw std::runtime_error("variables " + h5::read_string_attribute(sds, "variables") + ", expected " +
+                                 join(g->state_names(), ','));
+      hs_file = h5::read_scalar_attribute<std::uint64_t>(sds, "checksum");
+      where = "/neurons/" + h.populations[p] + "/input";
+      h5::Handle ids = h5::open_dataset(file, where);
+      const auto id = h5::dataset_dims(ids);
+      if (id.size() != 3 || id[0] != n || id[2] != RingBuffer::channels)
+        throw std::runtime_error("unexpected shape");
+      horizon = static_cast<Step>(id[1]);
+      hi_file = h5::read_scalar_attribute<std::uint64_t>(ids, "checksum");
+      const std::size_t state_bytes = nv * sizeof(double);
+      const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
+      std::vector<double> state((e - b) * nv);
+      std::vector<std::int64_t> input((e - b) * static_cast<std::size_t>(horizon) * 2);
+      h5::read_rows(sds, H5T_NATIVE_DOUBLE, b, e - b, state.data());
+      h5::read_rows(ids, H5T_NATIVE_INT64, b, e - b, input.data());
+      mine.row_bytes = state_bytes + input_bytes;
+      mine.data.resize((e - b) * mine.row_bytes);
+      for (std::uint64_t k = 0; k < e - b; ++k) {
+        unsigned char* row = mine.row(k);
+        std::memcpy(row, state.data() + k * nv, state_bytes);
+        std::memcpy(row + state_bytes, input.data() + k * static_cast<std::size_t>(horizon) * 2, input_bytes);
+        hs += row_hash(b + k, row, state_bytes);
+        hi += row_hash(b + k, row + state_bytes, input_bytes);
+        mine.ids.push_back(b + k);
+        dest.push_back(placement.rank_of(net.pop_first_gid[p] + b + k));
+      }
+    } catch (const std::runtime_error& err) {
+      problem = where + ": " + err.what();
+    }
+    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
+    agree(sum_all(hs, comm) == hs_file && sum_all(hi, comm) == hi_file,
+          "an intact checkpoint; the checksum of /neurons/" + h.populations[p] + " does not match (the file is corrupted)");
+    const Rows rows = exchange_rows(mine, dest, comm);
+    const std::size_t state_bytes = nv * sizeof(double);
+    bool ok = rows.ids.size() == g->size();
+    std::vector<double> x(nv);
+    for (std::size_t k = 0; ok && k < rows.ids.size(); ++k) {
+      const auto it = std::lower_bound(g->node_ids.begin(), g->node_ids.end(), rows.ids[k]);
+      if (it == g->node_ids.end() || *it != rows.ids[k]) {
+        ok = false;
+        break;
+      }
+      const std::size_t i = static_cast<std::size_t>(it - g->node_ids.begin());
+      const unsigned char* row = rows.data.data() + k * rows.row_bytes;
+      std::memcpy(x.data(), row, state_bytes);
+      g->set_state(i, x.data());
+      const auto* in = reinterpret_cast<const std::int64_t*>(row + state_bytes);
+      for (Step s = 0; s < horizon; ++s) {
+        if (!in[s * 2] && !in[s * 2 + 1]) continue;
+        // Input beyond this rank's longest delay cannot be real (and would
+        // wrap around the ring buffer).
+        if (s >= net.max_delay) {
+          ok = false;
+          break;
+        }
+        std::int64_t* slot = net.ring.slot(g->first_local + i, h.step + s);
+        slot[0] = in[s * 2];
+        slot[1] = in[s * 2 + 1];
+      }
+    }
+    agree(ok, "a checkpoint of this network; the input of population " + h.populations[p] +
+                  " does not fit its synapses (was the model changed?)");
+  }
+
+  // Recorded spikes: each rank takes a contiguous, time-sorted share.
+  for (const std::string& name : recorded_populations) {
+    PopulationSpikes s{name, {}, {}};
+    std::string problem;
+    try {
+      where = "/recorders/spikes/" + name;
+      if (h5::exists(file, "recorders/spikes/" + name)) {
+        h5::Handle ts = h5::open_dataset(file, where + "/timestamps"), ni = h5::open_dataset(file, where + "/node_ids");
+        const std::uint64_t n = h5::dataset_dims(ts).at(0);
+        if (h5::dataset_dims(ni).at(0) != n) throw std::runtime_error("timestamps and node_ids differ in length");
+        const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
+        s.timestamps.resize(e - b);
+        s.node_ids.resize(e - b);
+        h5::read_rows(ts, H5T_NATIVE_DOUBLE, b, e - b, s.timestamps.data());
+        h5::read_rows(ni, H5T_NATIVE_UINT64, b, e - b, s.node_ids.data());
+      }
+    } catch (const std::runtime_error& err) {
+      problem = where + ": " + err.what();
+    }
+    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
+    spikes.push_back(std::move(s));
+  }
+
+  // State samples: each rank picks its own columns.
+  std::string problem;
+  for (auto& g : net.groups) {
+    StateProbe* pr = g->probe.get();
+    if (!pr || pr->node_ids.empty()) continue;
+    try {
+      where = "/recorders/state/" + h.populations[g->population];
+      const Step rows = h.step / pr->interval;
+      pr->data.assign(static_cast<std::size_t>(rows) * pr->width(), 0.0);
+      if (rows == 0) continue;
+      h5::Handle pg = h5::open_group(file, where);
+      const std::vector<std::uint64_t> ids = h5::read_dataset_1d<std::uint64_t>(pg, "node_ids");
+      h5::Handle ds = h5::open_dataset(pg, "data");
+      const auto dims = h5::dataset_dims(ds);
+      const std::size_t nv = pr->vars.size();
+      if (dims.size() != 3 || dims[0] != ids.size() || dims[1] != static_cast<hsize_t>(rows) || dims[2] != nv ||
+          h5::read_string_attribute(ds, "variables") != join(pr->var_names, ','))
+        throw std::runtime_error("recorded variables or sample count differ from the model's recorder");
+      std::vector<double> col(static_cast<std::size_t>(rows) * nv);
+      for (std::size_t c = 0; c < pr->node_ids.size(); ++c) {
+        const auto it = std::find(ids.begin(), ids.end(), pr->node_ids[c]);
+        if (it == ids.end()) throw std::runtime_error("node " + std::to_string(pr->node_ids[c]) + " was not recorded");
+        h5::read_rows(ds, H5T_NATIVE_DOUBLE, static_cast<hsize_t>(it - ids.begin()), 1, col.data());
+        for (Step r = 0; r < rows; ++r)
+          for (std::size_t v = 0; v < nv; ++v)
+            pr->data[static_cast<std::size_t>(r) * pr->width() + c * nv + v] = col[static_cast<std::size_t>(r) * nv + v];
+      }
+    } catch (const std::runtime_error& e) {
+      problem = where + ": " + e.what();
+      break;
+    }
+  }
+  agree(problem.empty(), "a checkpoint with this model's state recorders; " +
+                             (problem.empty() ? where + " is unreadable on another rank" : problem));
+  return spikes;
+}
+
+}  // namespace myelin

@@ -1,0 +1,74 @@
+#pragma once
+// Checkpoints: one HDF5 file holding everything a run needs to continue
+// bit-exactly, on any number of ranks and threads.
+//
+//   /                      attributes: myelin_kind = "checkpoint", format_version,
+//                          myelin_version, model_name, model_hash (structure hash,
+//                          hex), seed, dt (ms), step, time (ms), ranks, threads,
+//                          neurons, created (UTC)
+//   /model                 the model file's text (TOML) and its path (attribute)
+//   /neurons/<pop>/state   float64 (n, variables): each neuron's full dynamic
+//                          state as the update holds it (attribute `variables`)
+//   /neurons/<pop>/input   int64 (n, horizon, 2): the ring buffer, i.e. every
+//                          spike in flight: input due in steps step .. step +
+//                          horizon - 1, excitatory and inhibitory, fixed point
+//                          2^-32 pA. The exchange is flushed at a checkpoint,
+//                          so no spike sits in a send buffer.
+//   /recorders/spikes/<pop>/{timestamps,node_ids}   spikes recorded so far
+//   /recorders/state/<pop>/{node_ids,data}          state samples so far
+//   /recorders             attribute spike_counts (per population, all neurons)
+//
+// Rows are in node-id order whatever the number of ranks: each rank sends
+// its neurons' rows to the rank owning that block of ids, which writes one
+// contiguous slab (MPI-IO). Every dataset of /neurons carries a checksum
+// (sum of per-row FNV-1a hashes) that restore verifies. Random numbers need
+// no state: every stream is a counter-based Philox keyed by (seed, purpose,
+// gid, step), so the seed and the step are the whole RNG state.
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/spike_report.hpp"
+#include "partition/placement.hpp"
+#include "sim/network.hpp"
+
+namespace myelin {
+
+inline constexpr int checkpoint_format_version = 1;
+
+struct CheckpointHeader {
+  int format_version = checkpoint_format_version;
+  std::string myelin_version;
+  std::string model_name, model_hash, model_text, model_path;
+  double dt = 0.1;
+  Step step = 0;
+  std::uint64_t seed = 0;
+  int ranks = 1, threads = 1;
+  std::uint64_t neurons = 0;
+  std::vector<std::string> populations;        ///< names, in model order
+  std::vector<std::uint64_t> spike_counts;     ///< per population, up to `step`
+  std::string created;                         ///< UTC, ISO 8601
+};
+
+/// Collective: writes the checkpoint at `path` (the caller handles the
+/// temporary name). `recorded`: this rank's recorded spikes per recorded
+/// population, each sorted by (time, node id).
+void write_checkpoint(const std::string& path, const CheckpointHeader& header, const Network& net,
+                      const std::vector<PopulationSpikes>& recorded, MPI_Comm comm);
+
+/// Reads and checks the header on the calling rank: an InputError (naming
+/// the file and what is wrong) for a missing, truncated, foreign or newer
+/// file.
+CheckpointHeader read_checkpoint_header(const std::string& path);
+
+/// Collective: loads neuron state, ring buffers and probe samples into a
+/// freshly built `net` (any placement), and returns this rank's share of the
+/// recorded spikes (a contiguous time range, sorted). InputError on
+/// mismatch or a failed checksum.
+std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const CheckpointHeader& header,
+                                                 Network& net, const Placement& placement,
+                                                 const std::vector<std::string>& recorded_populations, MPI_Comm comm);
+
+}  // namespace myelin

@@ -1,0 +1,26 @@
+#pragma once
+// SIGUSR1 and SIGTERM ask a running simulation to write a checkpoint at the
+// next safe point and stop (Slurm sends them before a job's time limit:
+// `#SBATCH --signal=B:USR1@120`, or SIGTERM on scancel / preemption). A
+// second signal of the same kind while the first is pending ends the
+// process at once, as the default action would.
+#include <csignal>
+
+namespace myelin {
+
+class StopSignals {
+ public:
+  /// Installs the handlers until destruction (the previous ones return).
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  /// The signal received (SIGUSR1 or SIGTERM), or 0.
+  static int pending();
+
+ private:
+  struct sigaction old_usr1_{}, old_term_{};
+};
+
+}  // namespace myelin
