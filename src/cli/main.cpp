@@ -20,9 +20,12 @@ const char* usage =
     "\n"
     "Usage:\n"
     "  myelin run MODEL.toml [options]   build the model and simulate it\n"
+    "  myelin run --restore CHECKPOINT   continue a run from a checkpoint\n"
     "  myelin partition MODEL.toml --ranks N [options]\n"
     "                                     place neurons on N ranks, print the cost,\n"
     "                                     write a placement file for run --placement\n"
+    "  myelin inspect FILE.h5            what a checkpoint, report, placement or\n"
+    "                                     SONATA file holds\n"
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
@@ -31,7 +34,7 @@ const char* usage =
     "README.md. Threads: --threads; ranks: mpirun -np N myelin run ...\n"
     "\n"
     "Exit codes: 0 success, 2 bad input (the message names file, field and value),\n"
-    "1 internal error.\n";
+    "1 internal error, 75 stopped by SIGUSR1/SIGTERM after writing a checkpoint.\n";
 
 int dispatch(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -47,7 +50,8 @@ int dispatch(int argc, char** argv) {
   args.erase(args.begin());
   if (cmd == "run") return myelin::cli::run_command(args);
   if (cmd == "partition") return myelin::cli::partition_command(args);
-  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition (see myelin --help)");
+  if (cmd == "inspect") return myelin::cli::inspect_command(args);
+  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect (see myelin --help)");
 }
 
 }  // namespace
@@ -77,7 +81,9 @@ int main(int argc, char** argv) {
     std::cerr << who << ": internal error: " << e.what() << "\n";
     code = myelin::cli::exit_internal_error;
   }
-  if (code != 0 && size > 1) MPI_Abort(MPI_COMM_WORLD, code);  // never leave other ranks hanging
+  // Never leave other ranks hanging after an error. A stop after a signal
+  // checkpoint is agreed by all ranks, which finish normally.
+  if (code != 0 && code != myelin::cli::exit_checkpointed && size > 1) MPI_Abort(MPI_COMM_WORLD, code);
   MPI_Finalize();
   return code;
 }

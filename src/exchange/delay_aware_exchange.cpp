@@ -146,15 +146,29 @@ void DelayAwareExchange::flush(std::vector<SourceSpike>& remote, Step t1) {
   const auto t = static_cast<std::uint64_t>(t1);
   // One extra message to every partner, empty or not, so that each
   // receiver knows how many to expect: its regular messages sent up to t1,
-  // then this one (MPI keeps a pair's messages in order).
-  for (std::size_t b = 0; b < pending_.size(); ++b)
-    if (interval_out_[b]) send_pending(b);
+  // then this one (MPI keeps a pair's messages in order). It goes out
+  // without waiting for the regular send still in flight: the partner may
+  // be here too, receiving nothing until its own sends are out.
+  std::vector<std::vector<SourceSpike>> last(pending_.size());
+  std::vector<MPI_Request> last_request(pending_.size(), MPI_REQUEST_NULL);
+  for (std::size_t b = 0; b < pending_.size(); ++b) {
+    if (!interval_out_[b]) continue;
+    last[b].swap(pending_[b]);
+    const auto bytes = static_cast<int>(last[b].size() * sizeof(SourceSpike));
+    MPI_Isend(last[b].data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &last_request[b]);
+    ++counters_.messages;
+    counters_.bytes_sent += static_cast<std::uint64_t>(bytes);
+    ++counters_.tier_messages[tier_out_[b]];
+    counters_.tier_bytes[tier_out_[b]] += static_cast<std::uint64_t>(bytes);
+  }
   for (std::size_t a = 0; a < interval_in_.size(); ++a) {
     if (!interval_in_[a]) continue;
     for (; next_send_[a] <= t; next_send_[a] += interval_in_[a]) receive_one(a, remote);
     receive_one(a, remote);
   }
   for (MPI_Request& r : send_request_)
+    if (r != MPI_REQUEST_NULL) timed_wait(r);
+  for (MPI_Request& r : last_request)
     if (r != MPI_REQUEST_NULL) timed_wait(r);
   ++counters_.synchronisations;
   update_next_due();

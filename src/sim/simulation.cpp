@@ -258,6 +258,10 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   MPI_Comm_size(comm, &ranks);
   MPI_Comm_rank(comm, &rank);
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  // From the start: a signal during the build is acted on at the first
+  // safe point instead of killing the process.
+  std::optional<StopSignals> signals;
+  if (options.checkpoint_on_signal) signals.emplace();
   if (options.exchange != "global" && options.exchange != "delay-aware")
     throw InputError("--exchange", "", options.exchange, "global or delay-aware");
   // Every rank computes (or reads) the same placement; checked below.
@@ -321,8 +325,6 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
   else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, t_begin, t_end, comm);
   {
-    std::optional<StopSignals> signals;
-    if (schedule.on_signal) signals.emplace();
     // Signals are polled every 16 slices: a few ms of biological time.
     CheckpointTrigger trigger(schedule, t_end, 16 * net.min_delay, comm);
     Progress bar(static_cast<double>(t_begin) * spec.run.dt, static_cast<double>(t_end) * spec.run.dt,
