@@ -16,10 +16,17 @@ namespace {
 
 /// Hash of one row, keyed by its index so that swapped rows are caught;
 /// rows' hashes are summed, which does not depend on who read which row.
+/// Rows are whole 64-bit words, hashed a word at a time (FNV-1a over
+/// words, then a final mix).
 std::uint64_t row_hash(std::uint64_t row, const unsigned char* p, std::size_t n) {
   std::uint64_t h = 0xcbf29ce484222325ull ^ (row * 0x9E3779B97F4A7C15ull);
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-  return h;
+  for (std::size_t i = 0; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+    h ^= h >> 29;
+  }
+  return h ^ (h >> 32);
 }
 
 std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
@@ -43,66 +50,61 @@ int block_owner(std::uint64_t id, std::uint64_t n, int ranks) {
   return r;
 }
 
-/// Fixed-size rows tagged with a population-local node id.
-struct Rows {
-  std::size_t row_bytes = 0;
-  std::vector<std::uint64_t> ids;
-  std::vector<unsigned char> data;
-  unsigned char* row(std::size_t k) { return data.data() + k * row_bytes; }
-};
-
-/// Sends row k to rank dest[k]; returns the rows this rank received,
-/// sorted by id.
-Rows exchange_rows(const Rows& mine, const std::vector<int>& dest, MPI_Comm comm) {
+/// Sends fixed-size rows tagged with a population-local node id: row k
+/// goes to rank dest[k], written by fill(k, bytes). The rows this rank
+/// receives are handed to take(id, bytes) in increasing id order. Buffers
+/// are not zero-filled and one rank sends nothing: checkpoints of millions
+/// of neurons are bound by memory bandwidth.
+template <class Fill, class Take>
+void exchange_rows(std::size_t row_bytes, const std::vector<std::uint64_t>& ids, const std::vector<int>& dest,
+                   Fill&& fill, Take&& take, MPI_Comm comm) {
   int ranks = 1;
   MPI_Comm_size(comm, &ranks);
-  const std::size_t stride = mine.row_bytes + sizeof(std::uint64_t);
+  const std::size_t stride = row_bytes + sizeof(std::uint64_t);
   std::vector<long long> count(static_cast<std::size_t>(ranks), 0);
   for (int d : dest) count[static_cast<std::size_t>(d)] += static_cast<long long>(stride);
   std::vector<int> send(static_cast<std::size_t>(ranks)), recv(send.size()), sd(send.size()), rd(send.size());
   long long total = 0;
   for (std::size_t r = 0; r < send.size(); ++r) {
-    if (count[r] > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows for one rank (use more ranks)");
     send[r] = static_cast<int>(count[r]);
     sd[r] = static_cast<int>(total);
     total += count[r];
     if (total > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows on one rank (use more ranks)");
   }
-  std::vector<unsigned char> out(static_cast<std::size_t>(total));
+  std::unique_ptr<unsigned char[]> out(new unsigned char[static_cast<std::size_t>(total) + 1]);
   {
     std::vector<int> cursor(sd);
     for (std::size_t k = 0; k < dest.size(); ++k) {
-      unsigned char* p = out.data() + cursor[static_cast<std::size_t>(dest[k])];
-      std::memcpy(p, &mine.ids[k], sizeof(std::uint64_t));
-      std::memcpy(p + sizeof(std::uint64_t), mine.data.data() + k * mine.row_bytes, mine.row_bytes);
+      unsigned char* p = out.get() + cursor[static_cast<std::size_t>(dest[k])];
+      std::memcpy(p, &ids[k], sizeof(std::uint64_t));
+      fill(k, p + sizeof(std::uint64_t));
       cursor[static_cast<std::size_t>(dest[k])] += static_cast<int>(stride);
     }
   }
-  MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, comm);
+  std::unique_ptr<unsigned char[]> in;
   long long rtotal = 0;
-  for (std::size_t r = 0; r < recv.size(); ++r) {
-    rd[r] = static_cast<int>(rtotal);
-    rtotal += recv[r];
-    if (rtotal > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows for one rank (use more ranks)");
+  if (ranks == 1) {
+    in = std::move(out);
+    rtotal = total;
+  } else {
+    MPI_Alltoall(send.data(), 1, MPI_INT, recv.data(), 1, MPI_INT, comm);
+    for (std::size_t r = 0; r < recv.size(); ++r) {
+      rd[r] = static_cast<int>(rtotal);
+      rtotal += recv[r];
+      if (rtotal > 0x7FFFFFFF) throw std::runtime_error("checkpoint: more than 2 GiB of rows for one rank (use more ranks)");
+    }
+    in.reset(new unsigned char[static_cast<std::size_t>(rtotal) + 1]);
+    MPI_Alltoallv(out.get(), send.data(), sd.data(), MPI_BYTE, in.get(), recv.data(), rd.data(), MPI_BYTE, comm);
+    out.reset();
   }
-  std::vector<unsigned char> in(static_cast<std::size_t>(rtotal));
-  MPI_Alltoallv(out.data(), send.data(), sd.data(), MPI_BYTE, in.data(), recv.data(), rd.data(), MPI_BYTE, comm);
-
-  const std::size_t n = stride ? in.size() / stride : 0;
-  std::vector<std::uint64_t> ids(n);
-  for (std::size_t k = 0; k < n; ++k) std::memcpy(&ids[k], in.data() + k * stride, sizeof(std::uint64_t));
+  const std::size_t n = static_cast<std::size_t>(rtotal) / stride;
+  std::vector<std::uint64_t> got(n);
+  for (std::size_t k = 0; k < n; ++k) std::memcpy(&got[k], in.get() + k * stride, sizeof(std::uint64_t));
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
-  Rows r;
-  r.row_bytes = mine.row_bytes;
-  r.ids.resize(n);
-  r.data.resize(n * r.row_bytes);
-  for (std::size_t k = 0; k < n; ++k) {
-    r.ids[k] = ids[order[k]];
-    std::memcpy(r.row(k), in.data() + order[k] * stride + sizeof(std::uint64_t), r.row_bytes);
-  }
-  return r;
+  if (!std::is_sorted(got.begin(), got.end()))
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return got[a] < got[b]; });
+  for (std::size_t k : order) take(got[k], static_cast<const unsigned char*>(in.get() + k * stride + sizeof(std::uint64_t)));
 }
 
 const NeuronGroup* group_of(const Network& net, std::size_t population) {
@@ -154,40 +156,46 @@ void write_neurons(hid_t file, const CheckpointHeader& h, const Network& net, MP
     if (!g) throw std::logic_error("checkpoint: population without a group");
     const std::uint64_t n = population_size(net, p);
     const std::size_t nv = g->state_size();
+    if (nv > 64) throw std::logic_error("checkpoint: a neuron model with more than 64 state variables");
     const std::size_t state_bytes = nv * sizeof(double);
     const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
-    Rows mine;
-    mine.row_bytes = state_bytes + input_bytes;
-    mine.ids = g->node_ids;
-    mine.data.assign(g->size() * mine.row_bytes, 0);
     std::vector<int> dest(g->size());
-    for (std::size_t i = 0; i < g->size(); ++i) {
-      unsigned char* row = mine.row(i);
-      std::vector<double> x(nv);
-      g->get_state(i, x.data());
-      std::memcpy(row, x.data(), state_bytes);
-      auto* in = reinterpret_cast<std::int64_t*>(row + state_bytes);
-      for (Step k = 0; k < local_reach; ++k) {
-        const std::int64_t* slot = ring.slot(g->first_local + i, h.step + k);
-        in[k * 2] = slot[0];
-        in[k * 2 + 1] = slot[1];
-      }
-      dest[i] = block_owner(g->node_ids[i], n, ranks);
-    }
-    const Rows block = exchange_rows(mine, dest, comm);
+    for (std::size_t i = 0; i < g->size(); ++i) dest[i] = block_owner(g->node_ids[i], n, ranks);
     const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
-    if (block.ids.size() != e - b || (!block.ids.empty() && (block.ids.front() != b || block.ids.back() != e - 1)))
+    std::vector<double> state((e - b) * nv);
+    std::vector<std::int64_t> input((e - b) * static_cast<std::size_t>(horizon) * 2);
+    std::uint64_t hs = 0, hi = 0, received = 0, next = b;
+    bool in_order = true;
+    exchange_rows(
+        state_bytes + input_bytes, g->node_ids, dest,
+        [&](std::size_t i, unsigned char* row) {
+          double x[64];
+          g->get_state(i, x);
+          std::memcpy(row, x, state_bytes);
+          std::int64_t in[2];
+          for (Step k = 0; k < horizon; ++k) {
+            if (k < local_reach) {
+              const std::int64_t* slot = ring.slot(g->first_local + i, h.step + k);
+              in[0] = slot[0];
+              in[1] = slot[1];
+            } else {
+              in[0] = in[1] = 0;
+            }
+            std::memcpy(row + state_bytes + static_cast<std::size_t>(k) * sizeof in, in, sizeof in);
+          }
+        },
+        [&](std::uint64_t id, const unsigned char* row) {
+          in_order = in_order && id == next++;
+          if (id < b || id >= e) return;
+          std::memcpy(state.data() + (id - b) * nv, row, state_bytes);
+          std::memcpy(input.data() + (id - b) * static_cast<std::size_t>(horizon) * 2, row + state_bytes, input_bytes);
+          hs += row_hash(id, row, state_bytes);
+          hi += row_hash(id, row + state_bytes, input_bytes);
+          ++received;
+        },
+        comm);
+    if (!in_order || received != e - b)
       throw std::logic_error("checkpoint: neuron rows of population " + h.populations[p] + " are incomplete");
-    std::vector<double> state(block.ids.size() * nv);
-    std::vector<std::int64_t> input(block.ids.size() * static_cast<std::size_t>(horizon) * 2);
-    std::uint64_t hs = 0, hi = 0;
-    for (std::size_t k = 0; k < block.ids.size(); ++k) {
-      const unsigned char* row = block.data.data() + k * block.row_bytes;
-      std::memcpy(state.data() + k * nv, row, state_bytes);
-      std::memcpy(input.data() + k * static_cast<std::size_t>(horizon) * 2, row + state_bytes, input_bytes);
-      hs += row_hash(b + k, row, state_bytes);
-      hi += row_hash(b + k, row + state_bytes, input_bytes);
-    }
     hs = sum_all(hs, comm);
     hi = sum_all(hi, comm);
     h5::Handle pg = h5::create_group(neurons, h.populations[p]);
@@ -224,23 +232,31 @@ void write_probes(hid_t recorders, const CheckpointHeader& h, const Network& net
     const std::size_t rows = pr->width() ? pr->data.size() / pr->width() : 0;
     std::uint64_t rows_all = rows;
     MPI_Allreduce(MPI_IN_PLACE, &rows_all, 1, MPI_UINT64_T, MPI_MAX, comm);
-    Rows mine;
-    mine.row_bytes = static_cast<std::size_t>(rows_all) * nv * sizeof(double);
-    mine.ids = pr->node_ids;
-    mine.data.resize(cols * mine.row_bytes);
-    for (std::size_t c = 0; c < cols; ++c) {
-      auto* col = reinterpret_cast<double*>(mine.row(c));
-      for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t v = 0; v < nv; ++v) col[r * nv + v] = pr->data[r * pr->width() + c * nv + v];
-    }
-    const Rows all = exchange_rows(mine, std::vector<int>(cols, 0), comm);
-    std::uint64_t total = all.ids.size();
+    const std::size_t row_bytes = static_cast<std::size_t>(rows_all) * nv * sizeof(double);
+    std::vector<std::uint64_t> all_ids;
+    std::vector<double> all_data;
+    exchange_rows(
+        row_bytes, pr->node_ids, std::vector<int>(cols, 0),
+        [&](std::size_t c, unsigned char* row) {
+          std::vector<double> col(static_cast<std::size_t>(rows_all) * nv, 0.0);
+          for (std::size_t r = 0; r < rows; ++r)
+            for (std::size_t v = 0; v < nv; ++v) col[r * nv + v] = pr->data[r * pr->width() + c * nv + v];
+          std::memcpy(row, col.data(), row_bytes);
+        },
+        [&](std::uint64_t id, const unsigned char* row) {
+          all_ids.push_back(id);
+          const std::size_t at = all_data.size();
+          all_data.resize(at + row_bytes / sizeof(double));
+          std::memcpy(all_data.data() + at, row, row_bytes);
+        },
+        comm);
+    std::uint64_t total = all_ids.size();
     MPI_Bcast(&total, 1, MPI_UINT64_T, 0, comm);
     h5::Handle pg = h5::create_group(state, h.populations[p]);
     h5::Handle ids = h5::create_dataset(pg, "node_ids", H5T_NATIVE_UINT64, {total});
-    h5::write_rows(ids, H5T_NATIVE_UINT64, 0, all.ids.size(), all.ids.data(), true);
+    h5::write_rows(ids, H5T_NATIVE_UINT64, 0, all_ids.size(), all_ids.data(), true);
     h5::Handle ds = h5::create_dataset(pg, "data", H5T_NATIVE_DOUBLE, {total, rows_all, static_cast<hsize_t>(nv)});
-    h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, all.ids.size(), all.data.data(), true);
+    h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, all_ids.size(), all_data.data(), true);
     h5::write_string_attribute(ds, "variables", join(pr->var_names, ','));
     h5::write_scalar_attribute(ds, "interval_steps", static_cast<std::uint64_t>(pr->interval));
   }
@@ -398,11 +414,14 @@ std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const 
     const std::uint64_t n = population_size(net, p);
     const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
     const std::size_t nv = g->state_size();
-    Rows mine;
+    std::vector<double> state;
+    std::vector<std::int64_t> input;
+    std::vector<std::uint64_t> ids;
     std::vector<int> dest;
     Step horizon = 0;
     std::string problem;
     std::uint64_t hs = 0, hi = 0, hs_file = 0, hi_file = 0;
+    const std::size_t state_bytes = nv * sizeof(double);
     try {
       where = "/neurons/" + h.populations[p] + "/state";
       h5::Handle sds = h5::open_dataset(file, where);
@@ -416,27 +435,21 @@ std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const 
                                  join(g->state_names(), ','));
       hs_file = h5::read_scalar_attribute<std::uint64_t>(sds, "checksum");
       where = "/neurons/" + h.populations[p] + "/input";
-      h5::Handle ids = h5::open_dataset(file, where);
-      const auto id = h5::dataset_dims(ids);
-      if (id.size() != 3 || id[0] != n || id[2] != RingBuffer::channels)
-        throw std::runtime_error("unexpected shape");
+      h5::Handle ids_ds = h5::open_dataset(file, where);
+      const auto id = h5::dataset_dims(ids_ds);
+      if (id.size() != 3 || id[0] != n || id[2] != RingBuffer::channels) throw std::runtime_error("unexpected shape");
       horizon = static_cast<Step>(id[1]);
-      hi_file = h5::read_scalar_attribute<std::uint64_t>(ids, "checksum");
-      const std::size_t state_bytes = nv * sizeof(double);
-      const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
-      std::vector<double> state((e - b) * nv);
-      std::vector<std::int64_t> input((e - b) * static_cast<std::size_t>(horizon) * 2);
+      hi_file = h5::read_scalar_attribute<std::uint64_t>(ids_ds, "checksum");
+      state.resize((e - b) * nv);
+      input.resize((e - b) * static_cast<std::size_t>(horizon) * 2);
       h5::read_rows(sds, H5T_NATIVE_DOUBLE, b, e - b, state.data());
-      h5::read_rows(ids, H5T_NATIVE_INT64, b, e - b, input.data());
-      mine.row_bytes = state_bytes + input_bytes;
-      mine.data.resize((e - b) * mine.row_bytes);
+      h5::read_rows(ids_ds, H5T_NATIVE_INT64, b, e - b, input.data());
+      const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
       for (std::uint64_t k = 0; k < e - b; ++k) {
-        unsigned char* row = mine.row(k);
-        std::memcpy(row, state.data() + k * nv, state_bytes);
-        std::memcpy(row + state_bytes, input.data() + k * static_cast<std::size_t>(horizon) * 2, input_bytes);
-        hs += row_hash(b + k, row, state_bytes);
-        hi += row_hash(b + k, row + state_bytes, input_bytes);
-        mine.ids.push_back(b + k);
+        hs += row_hash(b + k, reinterpret_cast<const unsigned char*>(state.data() + k * nv), state_bytes);
+        hi += row_hash(b + k, reinterpret_cast<const unsigned char*>(input.data() + k * static_cast<std::size_t>(horizon) * 2),
+                       input_bytes);
+        ids.push_back(b + k);
         dest.push_back(placement.rank_of(net.pop_first_gid[p] + b + k));
       }
     } catch (const std::runtime_error& err) {
@@ -445,34 +458,43 @@ std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const 
     agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
     agree(sum_all(hs, comm) == hs_file && sum_all(hi, comm) == hi_file,
           "an intact checkpoint; the checksum of /neurons/" + h.populations[p] + " does not match (the file is corrupted)");
-    const Rows rows = exchange_rows(mine, dest, comm);
-    const std::size_t state_bytes = nv * sizeof(double);
-    bool ok = rows.ids.size() == g->size();
-    std::vector<double> x(nv);
-    for (std::size_t k = 0; ok && k < rows.ids.size(); ++k) {
-      const auto it = std::lower_bound(g->node_ids.begin(), g->node_ids.end(), rows.ids[k]);
-      if (it == g->node_ids.end() || *it != rows.ids[k]) {
-        ok = false;
-        break;
-      }
-      const std::size_t i = static_cast<std::size_t>(it - g->node_ids.begin());
-      const unsigned char* row = rows.data.data() + k * rows.row_bytes;
-      std::memcpy(x.data(), row, state_bytes);
-      g->set_state(i, x.data());
-      const auto* in = reinterpret_cast<const std::int64_t*>(row + state_bytes);
-      for (Step s = 0; s < horizon; ++s) {
-        if (!in[s * 2] && !in[s * 2 + 1]) continue;
-        // Input beyond this rank's longest delay cannot be real (and would
-        // wrap around the ring buffer).
-        if (s >= net.max_delay) {
-          ok = false;
-          break;
-        }
-        std::int64_t* slot = net.ring.slot(g->first_local + i, h.step + s);
-        slot[0] = in[s * 2];
-        slot[1] = in[s * 2 + 1];
-      }
-    }
+    const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
+    bool ok = true;
+    std::size_t received = 0;
+    double x[64];
+    exchange_rows(
+        state_bytes + input_bytes, ids, dest,
+        [&](std::size_t k, unsigned char* row) {
+          std::memcpy(row, state.data() + k * nv, state_bytes);
+          std::memcpy(row + state_bytes, input.data() + k * static_cast<std::size_t>(horizon) * 2, input_bytes);
+        },
+        [&](std::uint64_t node, const unsigned char* row) {
+          const auto it = std::lower_bound(g->node_ids.begin(), g->node_ids.end(), node);
+          if (it == g->node_ids.end() || *it != node || nv > 64) {
+            ok = false;
+            return;
+          }
+          ++received;
+          const std::size_t i = static_cast<std::size_t>(it - g->node_ids.begin());
+          std::memcpy(x, row, state_bytes);
+          g->set_state(i, x);
+          for (Step s = 0; s < horizon; ++s) {
+            std::int64_t in[2];
+            std::memcpy(in, row + state_bytes + static_cast<std::size_t>(s) * sizeof in, sizeof in);
+            if (!in[0] && !in[1]) continue;
+            // Input beyond this rank's longest delay cannot be real (and
+            // would wrap around the ring buffer).
+            if (s >= net.max_delay) {
+              ok = false;
+              return;
+            }
+            std::int64_t* slot = net.ring.slot(g->first_local + i, h.step + s);
+            slot[0] = in[0];
+            slot[1] = in[1];
+          }
+        },
+        comm);
+    ok = ok && received == g->size();
     agree(ok, "a checkpoint of this network; the input of population " + h.populations[p] +
                   " does not fit its synapses (was the model changed?)");
   }

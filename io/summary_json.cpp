@@ -59,6 +59,14 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"seed\": " << spec.run.seed << ",\n"
     << "  \"dt_ms\": " << num(spec.run.dt) << ",\n"
     << "  \"t_stop_ms\": " << num(s.bio_time_ms) << ",\n"
+    << "  \"t_start_ms\": " << num(s.t_start_ms) << ",\n"
+    << "  \"restored_from\": " << quoted(s.restored_from) << ",\n"
+    << "  \"stopped_by_signal\": " << s.stopped_by_signal << ",\n"
+    << "  \"checkpoints\": [";
+  for (std::size_t i = 0; i < s.checkpoints.size(); ++i)
+    o << (i ? ", " : "") << "{\"path\": " << quoted(s.checkpoints[i].path) << ", \"time_ms\": " << num(s.checkpoints[i].time_ms)
+      << ", \"bytes\": " << s.checkpoints[i].bytes << ", \"write_s\": " << num(s.checkpoints[i].write_s) << "}";
+  o << "],\n"
     << "  \"ranks\": " << s.ranks << ",\n"
     << "  \"threads\": " << s.threads << ",\n"
     << "  \"placement\": " << quoted(s.placement) << ",\n"

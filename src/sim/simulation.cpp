@@ -370,7 +370,9 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
     s.t_reached_ms = static_cast<double>(t) * spec.run.dt;
   }
   s.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
+  // Checkpoint writing is reported per checkpoint, not as simulation.
   s.sim_time_s = sim_timer.seconds();
+  for (const auto& c : s.checkpoints) s.sim_time_s -= c.write_s;
 
   s.neurons = net.n_neurons;
   s.synapses = sum_all(net.connectivity.synapses(), comm);
