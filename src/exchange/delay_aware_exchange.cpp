@@ -88,8 +88,12 @@ void DelayAwareExchange::send_pending(std::size_t b) {
   if (send_request_[b] != MPI_REQUEST_NULL) timed_wait(send_request_[b]);
   sending_[b].swap(pending_[b]);
   pending_[b].clear();
-  const auto bytes = static_cast<int>(sending_[b].size() * sizeof(SourceSpike));
-  MPI_Isend(sending_[b].data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &send_request_[b]);
+  isend(b, sending_[b], send_request_[b]);
+}
+
+void DelayAwareExchange::isend(std::size_t b, const std::vector<SourceSpike>& spikes, MPI_Request& request) {
+  const auto bytes = static_cast<int>(spikes.size() * sizeof(SourceSpike));
+  MPI_Isend(spikes.data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &request);
   ++counters_.messages;
   counters_.bytes_sent += static_cast<std::uint64_t>(bytes);
   ++counters_.tier_messages[tier_out_[b]];
@@ -154,12 +158,7 @@ void DelayAwareExchange::flush(std::vector<SourceSpike>& remote, Step t1) {
   for (std::size_t b = 0; b < pending_.size(); ++b) {
     if (!interval_out_[b]) continue;
     last[b].swap(pending_[b]);
-    const auto bytes = static_cast<int>(last[b].size() * sizeof(SourceSpike));
-    MPI_Isend(last[b].data(), bytes, MPI_BYTE, static_cast<int>(b), 0, comm_, &last_request[b]);
-    ++counters_.messages;
-    counters_.bytes_sent += static_cast<std::uint64_t>(bytes);
-    ++counters_.tier_messages[tier_out_[b]];
-    counters_.tier_bytes[tier_out_[b]] += static_cast<std::uint64_t>(bytes);
+    isend(b, last[b], last_request[b]);
   }
   for (std::size_t a = 0; a < interval_in_.size(); ++a) {
     if (!interval_in_[a]) continue;

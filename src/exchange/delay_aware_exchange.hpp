@@ -48,6 +48,8 @@ class DelayAwareExchange final : public SpikeExchange {
   void update_next_due();
   void timed_wait(MPI_Request& r);
   void send_pending(std::size_t b);
+  /// Starts sending `spikes` to rank b and counts the message.
+  void isend(std::size_t b, const std::vector<SourceSpike>& spikes, MPI_Request& request);
   /// Receives the next message from source rank a, appending to `remote`.
   void receive_one(std::size_t a, std::vector<SourceSpike>& remote);
 

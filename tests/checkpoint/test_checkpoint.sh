@@ -10,14 +10,9 @@ set -u
 MYELIN=$1
 REPO=$2
 WORK=$3
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1 OMP_WAIT_POLICY=passive
-MPIRUN=(mpirun --oversubscribe --bind-to none)
+source "$REPO/tests/mpi/mpi_env.sh"
 SAME=(/usr/bin/python3 "$REPO/tests/mpi/same_outputs.py")
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 # same A B: outputs and final checkpoints identical.
 same() {
   if "${SAME[@]}" "$1" "$2" >/dev/null && "${SAME[@]}" "$1/checkpoints" "$2/checkpoints" >/dev/null; then ok

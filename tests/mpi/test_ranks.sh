@@ -8,15 +8,8 @@ set -u
 MYELIN=$1
 REPO=$2
 WORK=$3
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-# More ranks than cores: waiting ranks and threads must yield, or every
-# collective waits for a time slice.
-export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1 OMP_WAIT_POLICY=passive
-MPIRUN=(mpirun --oversubscribe --bind-to none)
+source "$REPO/tests/mpi/mpi_env.sh"
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
-fails=0 passes=0
-ok() { passes=$((passes + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 cp "$REPO/tests/mpi/mixed_delays.toml" mixed.toml
 printf '\n[[recorder]]\ntype = "spikes"\n\n[[recorder]]\ntype = "state"\nvariables = ["V_m", "I_syn_ex"]\nneurons = 9\ninterval = 0.5\n' >> mixed.toml

@@ -1,0 +1,9 @@
+# Sourced by the mpirun test scripts: OpenMPI as root, oversubscribed (more
+# ranks than cores: waiting ranks and threads must yield, or every
+# collective waits for a time slice), and the mpirun command line.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1 OMP_WAIT_POLICY=passive
+MPIRUN=(mpirun --oversubscribe --bind-to none)
+fails=0 passes=0
+ok() { passes=$((passes + 1)); }
+bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
