@@ -48,7 +48,6 @@ Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& r
   std::vector<std::vector<LocalSpike>> thread_spikes(static_cast<std::size_t>(threads));
   std::vector<SourceSpike> slice_spikes;
   std::vector<std::size_t> gen_cursor(net.generators.size(), 0);
-  std::uint64_t spikes_total = 0;
   SliceContext ctx;
   ctx.seed = net.seed;
   ctx.ring = &net.ring;
@@ -97,7 +96,7 @@ Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& r
             ++out.spike_counts[net.groups[net.local_group[s.local]]->population];
           }
         std::sort(slice_spikes.begin(), slice_spikes.end());
-        spikes_total += slice_spikes.size();
+        out.spikes_emitted += slice_spikes.size();
         // Recording: population-local ids, already time-sorted.
         for (const SourceSpike& s : slice_spikes) {
           const std::size_t pop = static_cast<std::size_t>(
@@ -128,7 +127,7 @@ Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& r
             ++gen_cursor[g];
           }
         }
-        bar.update(static_cast<double>(t1) * net.dt, spikes_total);
+        bar.update(static_cast<double>(t1) * net.dt, out.spikes_emitted);
         ctx.t0 = t1;
         ctx.steps = static_cast<int>(slice_end(t1) - t1);
         if (!flush_now && ctx.steps > 0) prepare_probes(net, ctx.t0, ctx.steps);

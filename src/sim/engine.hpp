@@ -18,6 +18,7 @@ struct SimulationOutput {
   std::vector<std::vector<double>> times;            ///< ms
   std::vector<std::uint64_t> spike_counts;           ///< per population, all
   std::uint64_t events = 0;                          ///< synaptic events delivered
+  std::uint64_t spikes_emitted = 0;                  ///< by this rank's neurons in this process (progress line)
   ExchangeCounters exchange;
   double update_s = 0.0;   ///< neuron updates, the slowest thread's total
   double deliver_s = 0.0;  ///< spike delivery, the slowest thread's total

@@ -366,7 +366,7 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
         break;
       }
     }
-    bar.finish(static_cast<double>(t) * spec.run.dt, 0);
+    bar.finish(static_cast<double>(t) * spec.run.dt, out.spikes_emitted);
     s.t_reached_ms = static_cast<double>(t) * spec.run.dt;
   }
   s.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
