@@ -164,8 +164,17 @@ inline bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists
 inline std::string read_string_attribute(hid_t obj, const std::string& name) {
   Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
   Handle type(H5Aget_type(attr), H5Tclose, "get attribute type");
-  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
-    throw std::runtime_error("attribute " + name + " is not a fixed-length string");
+  if (H5Tget_class(type) != H5T_STRING) throw std::runtime_error("attribute " + name + " is not a string");
+  if (H5Tis_variable_str(type) > 0) {
+    // h5py writes variable-length strings by default.
+    Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+    H5Tset_size(mem, H5T_VARIABLE);
+    char* text = nullptr;
+    if (H5Aread(attr, mem, &text) < 0) throw std::runtime_error("cannot read attribute " + name);
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
   std::string value(H5Tget_size(type), '\0');
   Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
   H5Tset_size(mem, value.size());
@@ -213,6 +222,18 @@ inline Handle open_group(hid_t parent, const std::string& name) {
 }
 
 inline bool exists(hid_t parent, const std::string& name) { return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0; }
+
+extern "C" inline herr_t add_child_name(hid_t, const char* name, const H5L_info_t*, void* data) {
+  static_cast<std::vector<std::string>*>(data)->push_back(name);
+  return 0;
+}
+
+/// Names of a group's members, in name order.
+inline std::vector<std::string> children(hid_t group) {
+  std::vector<std::string> names;
+  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, add_child_name, &names);
+  return names;
+}
 
 inline std::vector<hsize_t> dataset_dims(hid_t ds) {
   Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");

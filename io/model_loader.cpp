@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "core/time_grid.hpp"
+#include "io/sonata_edges.hpp"
+#include "io/sonata_nodes.hpp"
 #include "io/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
@@ -70,6 +72,13 @@ struct Ctx {
     throw InputError(where(v), field, text_of(v), expected);
   }
 };
+
+/// A path in a model file, relative to the model file's directory.
+std::string resolve_path(const std::string& model_file, const std::string& p) {
+  namespace fs = std::filesystem;
+  if (fs::path(p).is_absolute()) return p;
+  return (fs::path(model_file).parent_path() / p).lexically_normal().string();
+}
 
 /// A TOML table read key by key; keys never read are reported as unknown.
 class Table {
@@ -235,14 +244,67 @@ PopulationSpec load_population(const tvalue& v, std::size_t i, const ModelSpec& 
   p.name = string_of(name, t.field("name"), ctx);
   if (!valid_name(p.name)) ctx.fail(name, t.field("name"), "a name of letters, digits, '_' or '-'");
   if (spec.population_index(p.name)) ctx.fail(name, t.field("name"), "a name not used by another population");
-  const tvalue& model = t.require("model", "a neuron model (" + neuron_model_names() + ")");
-  p.model = string_of(model, t.field("model"), ctx);
+  // A population may come from a SONATA nodes file: size, model and
+  // dynamics_params from there, the model file's keys overriding.
+  std::optional<NodePopulationInfo> file;
+  if (const tvalue* x = t.get("from_file")) {
+    p.nodes_file = resolve_path(ctx.file, string_of(*x, t.field("from_file"), ctx));
+    std::string node_pop = p.name, types;
+    if (const tvalue* y = t.get("node_population")) node_pop = string_of(*y, t.field("node_population"), ctx);
+    if (const tvalue* y = t.get("node_types"))
+      types = resolve_path(ctx.file, string_of(*y, t.field("node_types"), ctx));
+    file = read_node_population(p.nodes_file, node_pop, types);
+    p.node_population = node_pop;
+  }
+  const tvalue* model = t.get("model");
+  if (model) {
+    p.model = string_of(*model, t.field("model"), ctx);
+  } else if (file && !file->model.empty()) {
+    p.model = file->model;
+  } else {
+    throw InputError(ctx.where(v), t.field("model"), "",
+                     "a neuron model (" + neuron_model_names() + ")" +
+                         (file ? "; the nodes file has no node_types.csv to take it from" : " (missing)"));
+  }
   const ModelEntry* m = find_neuron_model(p.model);
-  if (!m) ctx.fail(model, t.field("model"), "a known neuron model: " + neuron_model_names());
-  p.size = count_of(t.require("size", "a number of neurons"), t.field("size"), ctx, 1);
+  if (!m) {
+    if (model) ctx.fail(*model, t.field("model"), "a known neuron model: " + neuron_model_names());
+    throw InputError(file->node_types_file, "model_template", p.model, "a known neuron model: " + neuron_model_names());
+  }
+  if (const tvalue* x = t.get("size")) {
+    p.size = count_of(*x, t.field("size"), ctx, 1);
+    if (file && file->size != p.size)
+      ctx.fail(*x, t.field("size"), "the size of the population in " + p.nodes_file + " (" +
+                                        std::to_string(file->size) + "), or no size");
+  } else if (file) {
+    p.size = file->size;
+  } else {
+    throw InputError(ctx.where(v), t.field("size"), "", "a number of neurons (missing)");
+  }
+  std::map<std::string, double> file_params;
+  if (file) {
+    for (auto& [key, column] : file->dynamics_params) {
+      const auto is = [&](const FieldInfo& fi) { return fi.name == key; };
+      if (std::any_of(m->state.begin(), m->state.end(), is)) {
+        p.initial_values[key] = std::move(column);
+      } else if (std::any_of(m->parameters.begin(), m->parameters.end(), is)) {
+        if (std::any_of(column.begin(), column.end(), [&](double c) { return c != column[0]; }))
+          throw InputError(p.nodes_file, "dynamics_params/" + key, "",
+                           "one value for the whole population (myelin populations share their parameters)");
+        file_params[key] = column[0];
+      } else {
+        throw InputError(p.nodes_file, "dynamics_params/" + key, "",
+                         "a parameter or state variable of " + p.model);
+      }
+    }
+  }
 
   std::vector<double> values;
-  for (const auto& fi : m->parameters) values.push_back(fi.default_value);
+  for (const auto& fi : m->parameters) {
+    const auto it = file_params.find(fi.name);
+    values.push_back(it == file_params.end() ? fi.default_value : it->second);
+    if (it != file_params.end()) p.params[fi.name] = it->second;
+  }
   std::string known;
   for (const auto& fi : m->parameters) known += (known.empty() ? "" : ", ") + fi.name;
   if (const tvalue* params = t.get("params")) {
@@ -255,12 +317,15 @@ PopulationSpec load_population(const tvalue& v, std::size_t i, const ModelSpec& 
       }
     }
     pt.reject_unknown("the parameters of " + p.model + ": " + known);
+  }
+  {
     std::string bad_field;
     const std::string why = check_parameters(*m, values, &bad_field);
     if (!why.empty()) {
-      const tvalue* x = pt.get(bad_field);
-      if (x) ctx.fail(*x, pt.field(bad_field), why);
-      throw InputError(ctx.where(*params), pt.field(bad_field), "", why);
+      const tvalue* params = t.get("params");
+      if (params && params->as_table().count(bad_field)) ctx.fail(params->as_table().at(bad_field), t.field("params." + bad_field), why);
+      if (file_params.count(bad_field)) throw InputError(p.nodes_file, "dynamics_params/" + bad_field, "", why);
+      throw InputError(ctx.where(params ? *params : v), t.field("params." + bad_field), "", why);
     }
   }
   if (const tvalue* init = t.get("initial")) {
@@ -272,7 +337,7 @@ PopulationSpec load_population(const tvalue& v, std::size_t i, const ModelSpec& 
     }
     it.reject_unknown("the state variables of " + p.model + ": " + vars);
   }
-  t.reject_unknown("name, model, size, params, initial");
+  t.reject_unknown("name, model, size, params, initial, from_file, node_population, node_types");
   return p;
 }
 
@@ -284,8 +349,10 @@ Rule rule_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
   if (s == "fixed_outdegree") return Rule::fixed_outdegree;
   if (s == "fixed_total_number") return Rule::fixed_total_number;
   if (s == "pairwise_bernoulli") return Rule::pairwise_bernoulli;
+  if (s == "from_file") return Rule::from_file;
   ctx.fail(v, field,
-           "one of one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli");
+           "one of one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli, "
+           "from_file");
 }
 
 /// indegree or outdegree: a count that, without multapses, cannot exceed the
@@ -348,6 +415,47 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
       p.p = quantity(x, t.field("p"), Dimension::dimensionless, ctx);
       if (!(p.p >= 0.0 && p.p <= 1.0)) ctx.fail(x, t.field("p"), "a probability from 0 to 1");
       break;
+    }
+    case Rule::from_file: break;
+  }
+  if (p.rule == Rule::from_file) {
+    rule_keys = ", file, edge_population";
+    const tvalue& fv = t.require("file", "a SONATA edges file");
+    p.edges_file = resolve_path(ctx.file, string_of(fv, t.field("file"), ctx));
+    if (const tvalue* x = t.get("edge_population")) {
+      p.edge_population = string_of(*x, t.field("edge_population"), ctx);
+    } else {
+      const auto names = edge_population_names(p.edges_file);
+      if (names.size() != 1)
+        throw InputError(ctx.where(v), t.field("edge_population"), "",
+                         "the edge population to read (" + p.edges_file + " has " + std::to_string(names.size()) + ")");
+      p.edge_population = names[0];
+    }
+    const EdgePopulationInfo info = read_edge_population_info(p.edges_file, p.edge_population);
+    // The file's node populations must be the projection's.
+    const auto check_pop = [&](const std::string& in_file, const std::string& name, const char* which) {
+      const PopulationSpec& ps = spec.populations[*spec.population_index(name)];
+      const std::string expected = ps.node_population.empty() ? ps.name : ps.node_population;
+      if (!in_file.empty() && in_file != expected)
+        throw InputError(p.edges_file, "/edges/" + p.edge_population + "/" + which + "_node_id@node_population",
+                         in_file, "\"" + expected + "\", the projection's " + std::string(which) + " population");
+    };
+    check_pop(info.source_population, p.source, "source");
+    check_pop(info.target_population, p.target, "target");
+    p.count = info.edges;
+    p.weight_from_file = info.has_weight;
+    p.delay_from_file = info.has_delay;
+    const std::string edges = p.edges_file + ":/edges/" + p.edge_population;
+    if (const tvalue* x = t.get("weight"); x && info.has_weight)
+      ctx.fail(*x, t.field("weight"), "no weight: " + edges + " has syn_weight");
+    if (const tvalue* x = t.get("delay"); x && info.has_delay)
+      ctx.fail(*x, t.field("delay"), "no delay: " + edges + " has delay");
+    if (info.has_delay && info.edges) {
+      if (!(info.delay_min >= spec.run.dt * (1 - 1e-12)))
+        throw InputError(p.edges_file, "/edges/" + p.edge_population + "/delay", std::to_string(info.delay_min) + " ms",
+                         "delays of at least dt = " + std::to_string(spec.run.dt) + " ms");
+      p.delay = info.delay_min == info.delay_max ? Value::constant(info.delay_min)
+                                                 : Value{Value::Kind::uniform, info.delay_min, info.delay_max};
     }
   }
   if (const tvalue* x = t.get("weight")) p.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);

@@ -16,7 +16,8 @@ double expected_synapses(const ProjectionSpec& p, std::uint64_t ns, std::uint64_
     case Rule::all_to_all: return pairs;
     case Rule::fixed_indegree: return static_cast<double>(p.count) * t;
     case Rule::fixed_outdegree: return static_cast<double>(p.count) * s;
-    case Rule::fixed_total_number: return static_cast<double>(p.count);
+    case Rule::fixed_total_number:
+    case Rule::from_file: return static_cast<double>(p.count);
     case Rule::pairwise_bernoulli: return p.p * pairs;
   }
   return 0.0;

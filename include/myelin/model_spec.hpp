@@ -43,10 +43,23 @@ struct PopulationSpec {
   std::uint64_t size = 0;
   std::map<std::string, double> params;   ///< per-population constants, base units
   std::map<std::string, Value> initial;   ///< initial state, e.g. V_m
+  /// Per-neuron initial state read from a SONATA nodes file (`from_file`):
+  /// one value per neuron, overriding `initial`.
+  std::map<std::string, std::vector<double>> initial_values;
+  std::string nodes_file;  ///< SONATA nodes.h5 the population came from, if any
+  std::string node_population;  ///< its population name in that file
   Origin origin;
 };
 
-enum class Rule { one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli };
+enum class Rule {
+  one_to_one,
+  all_to_all,
+  fixed_indegree,
+  fixed_outdegree,
+  fixed_total_number,
+  pairwise_bernoulli,
+  from_file  ///< the edges of a SONATA edge population
+};
 
 struct ProjectionSpec {
   std::string source, target;  ///< population names
@@ -58,6 +71,12 @@ struct ProjectionSpec {
   bool allow_autapses = true;
   bool allow_multapses = true;
   std::string synapse_model = "static_synapse";
+  /// rule = from_file: the SONATA edges file and edge population; weights
+  /// and delays come from its syn_weight and delay datasets where present,
+  /// else from `weight` and `delay` above. `count` is the number of edges
+  /// and `delay` is widened to the file's delay range (for the partitioner).
+  std::string edges_file, edge_population;
+  bool weight_from_file = false, delay_from_file = false;
   Origin origin;
 };
 

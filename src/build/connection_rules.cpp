@@ -1,10 +1,34 @@
 #include "build/connection_rules.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "synapses/static_synapse.hpp"
 
 namespace myelin {
+
+ConnectionSet projection_set(const ModelSpec& spec, std::size_t k, const std::vector<std::uint64_t>& pop_first_gid) {
+  const ProjectionSpec& p = spec.projections[k];
+  ConnectionSet c;
+  c.field = "projection[" + std::to_string(k) + "]";
+  c.origin = p.origin;
+  c.key = static_cast<std::uint32_t>(k);
+  const std::size_t src = *spec.population_index(p.source), tgt = *spec.population_index(p.target);
+  c.source_first_gid = pop_first_gid[src];
+  c.n_source = spec.populations[src].size;
+  c.target_population = tgt;
+  c.target_first_gid = pop_first_gid[tgt];
+  c.n_target = spec.populations[tgt].size;
+  c.rule = p.rule;
+  c.count = p.count;
+  c.p = p.p;
+  c.weight = p.weight;
+  c.delay = p.delay;
+  c.allow_autapses = p.allow_autapses;
+  c.allow_multapses = p.allow_multapses;
+  c.same_population = src == tgt;
+  return c;
+}
 
 ConnectionGenerator::ConnectionGenerator(const ConnectionSet& set, std::uint32_t seed, double dt,
                                          const std::vector<std::uint8_t>& is_local)
@@ -59,6 +83,30 @@ ConnectionGenerator::ConnectionGenerator(const ConnectionSet& set, std::uint32_t
     out_offsets_ = counts;
     out_incoming_.resize(kept.size());
     for (const auto& [tgt, d] : kept) out_incoming_[counts[tgt]++] = d;
+  }
+}
+
+void ConnectionGenerator::set_file_edges(const std::vector<FileEdge>& edges) {
+  std::vector<std::uint64_t> counts(set_.n_target + 1, 0);
+  for (const FileEdge& e : edges) ++counts[e.target + 1];
+  for (std::uint64_t t = 0; t < set_.n_target; ++t) counts[t + 1] += counts[t];
+  out_offsets_ = counts;
+  std::vector<std::uint64_t> order(edges.size());
+  for (std::size_t k = 0; k < edges.size(); ++k) order[counts[edges[k].target]++] = k;
+  out_incoming_.resize(edges.size());
+  // Values the file lacks come from the target's own stream, in file order,
+  // like the procedural rules' draws.
+  for (std::uint64_t t = 0; t < set_.n_target; ++t) {
+    const std::uint64_t b = out_offsets_[t], e = out_offsets_[t + 1];
+    if (b == e) continue;
+    Stream s(seed_, Purpose::connect, set_.key, set_.target_first_gid + t);
+    for (std::uint64_t j = b; j < e; ++j) {
+      const FileEdge& f = edges[order[j]];
+      const double w = std::isnan(f.weight) ? sample(set_.weight, s) : f.weight;
+      const std::uint32_t d =
+          std::isnan(f.delay_ms) ? (const_delay_ ? const_delay_ : delay_steps(sample(set_.delay, s))) : delay_steps(f.delay_ms);
+      out_incoming_[j] = Drawn{f.source, static_cast<float>(w), d};
+    }
   }
 }
 

@@ -7,7 +7,8 @@
 // fixed_outdegree is defined per source; each rank draws every source's
 // targets and keeps its own (work O(total), memory O(local)), like NEST.
 // fixed_total_number first splits the total over targets with one shared
-// stream (multinomial), then draws sources per target.
+// stream (multinomial), then draws sources per target. from_file holds the
+// local targets' edges that io/sonata_edges read from a SONATA file.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -38,6 +39,10 @@ struct ConnectionSet {
   bool same_population = false;  ///< autapses only exist then
 };
 
+/// The connection set of projection k of `spec` (first gid per population
+/// given); from_file sets still need their edges (set_file_edges).
+ConnectionSet projection_set(const ModelSpec& spec, std::size_t k, const std::vector<std::uint64_t>& pop_first_gid);
+
 /// Reusable per-thread scratch for draws without multapses.
 struct DrawScratch {
   std::vector<std::uint8_t> taken;
@@ -61,6 +66,15 @@ class ConnectionGenerator {
   /// Delay in steps; throws InputError below dt or beyond the segment range.
   std::uint32_t delay_steps(double ms) const;
 
+  /// One edge of a from_file set: population-local node ids; a weight or
+  /// delay the file does not have is NaN and is drawn from the set's value.
+  struct FileEdge {
+    std::uint64_t target, source;
+    double weight, delay_ms;
+  };
+  /// rule = from_file: this rank's edges (local targets only), in file order.
+  void set_file_edges(const std::vector<FileEdge>& edges);
+
  private:
   template <class Emit>
   void draw_sources(std::uint64_t t, std::uint64_t k, Stream& s, DrawScratch& scratch, Emit&& emit) const;
@@ -77,7 +91,8 @@ class ConnectionGenerator {
   double dt_;
   std::uint32_t const_delay_ = 0;  ///< steps, when the delay is a constant
   std::vector<std::uint64_t> total_counts_;  ///< fixed_total_number: per target
-  // fixed_outdegree: incoming connections of local targets, grouped by target.
+  // fixed_outdegree and from_file: incoming connections of local targets,
+  // grouped by target.
   std::vector<std::uint64_t> out_offsets_;
   struct Drawn { std::uint64_t src; float w; std::uint32_t d; };
   std::vector<Drawn> out_incoming_;
@@ -121,6 +136,7 @@ void ConnectionGenerator::for_each_incoming(std::uint64_t t, DrawScratch& scratc
       draw_sources(t, total_counts_[t], s, scratch, emit);
       return;
     case Rule::fixed_outdegree:
+    case Rule::from_file:
       if (out_offsets_.empty()) return;
       for (std::uint64_t j = out_offsets_[t]; j < out_offsets_[t + 1]; ++j)
         emit(c.source_first_gid + out_incoming_[j].src, out_incoming_[j].w, out_incoming_[j].d);

@@ -11,6 +11,7 @@ namespace myelin::cli {
 int run_command(const std::vector<std::string>& args);
 int partition_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
+int export_command(const std::vector<std::string>& args);
 
 /// Parses a subcommand's arguments: the options of `visible` plus one
 /// positional MODEL.toml into `model`. Returns false after printing the help

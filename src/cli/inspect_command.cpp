@@ -17,16 +17,7 @@ namespace po = boost::program_options;
 namespace myelin::cli {
 namespace {
 
-extern "C" herr_t add_child_name(hid_t, const char* name, const H5L_info_t*, void* data) {
-  static_cast<std::vector<std::string>*>(data)->push_back(name);
-  return 0;
-}
-
-std::vector<std::string> children(hid_t group) {
-  std::vector<std::string> names;
-  H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, add_child_name, &names);
-  return names;
-}
+using h5::children;
 
 std::string shape(hid_t parent, const std::string& name) {
   h5::Handle ds = h5::open_dataset(parent, name);

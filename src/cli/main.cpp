@@ -26,6 +26,7 @@ const char* usage =
     "                                     write a placement file for run --placement\n"
     "  myelin inspect FILE.h5            what a checkpoint, report, placement or\n"
     "                                     SONATA file holds\n"
+    "  myelin export MODEL.toml -o DIR   write the built network as a SONATA circuit\n"
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
@@ -51,7 +52,8 @@ int dispatch(int argc, char** argv) {
   if (cmd == "run") return myelin::cli::run_command(args);
   if (cmd == "partition") return myelin::cli::partition_command(args);
   if (cmd == "inspect") return myelin::cli::inspect_command(args);
-  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect (see myelin --help)");
+  if (cmd == "export") return myelin::cli::export_command(args);
+  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect, export (see myelin --help)");
 }
 
 }  // namespace

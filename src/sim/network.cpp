@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/distributions.hpp"
+#include "io/sonata_edges.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 
@@ -23,30 +24,18 @@ void make_groups(const ModelSpec& spec, Network& net, const Placement& placement
     const PopulationSpec& ps = spec.populations[p];
     net.pop_first_gid.push_back(gid);
     const ModelEntry* m = find_neuron_model(ps.model);
-    std::vector<double> values;
-    for (const auto& f : m->parameters) {
-      const auto it = ps.params.find(f.name);
-      values.push_back(it == ps.params.end() ? f.default_value : it->second);
-    }
     std::vector<std::uint64_t> gids, node_ids;
     for (std::uint64_t i = 0; i < ps.size; ++i)
       if (placement.rank_of(gid + i) == rank) {
         gids.push_back(gid + i);
         node_ids.push_back(i);
       }
-    auto group = m->make(values, spec.run.dt, gids.size());
+    auto group = m->make(parameter_values(*m, ps), spec.run.dt, gids.size());
     group->population = p;
     group->first_local = net.local_gid.size();
     group->gids = std::move(gids);
     group->node_ids = std::move(node_ids);
-    for (std::size_t i = 0; i < group->size(); ++i) {
-      // Defaults first (V_m = E_L), then sampled initial values, each neuron
-      // from its own stream so the draw does not depend on placement.
-      for (const auto& si : m->state) group->set_initial(i, si.name, group->initial_default(si.name));
-      if (ps.initial.empty()) continue;
-      Stream s(net.seed, Purpose::initial_state, static_cast<std::uint32_t>(p), group->gids[i]);
-      for (const auto& [var, value] : ps.initial) group->set_initial(i, var, sample(value, s));
-    }
+    set_initial_state(*group, ps, net.seed);
     for (std::uint64_t g : group->gids) {
       net.local_gid.push_back(g);
       net.local_group.push_back(static_cast<std::uint32_t>(net.groups.size()));
@@ -124,6 +113,44 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
 
 }  // namespace
 
+std::vector<double> parameter_values(const ModelEntry& m, const PopulationSpec& ps) {
+  std::vector<double> values;
+  for (const auto& f : m.parameters) {
+    const auto it = ps.params.find(f.name);
+    values.push_back(it == ps.params.end() ? f.default_value : it->second);
+  }
+  return values;
+}
+
+void initial_state_of(const ModelEntry& m, const NeuronGroup& g, const PopulationSpec& ps, std::uint32_t seed,
+                      std::uint64_t gid, std::uint64_t node, std::vector<double>& out) {
+  // Defaults first (V_m = E_L), then the nodes file's values, then the
+  // model file's sampled values, each neuron from its own stream so the
+  // draw does not depend on placement.
+  out.resize(m.state.size());
+  for (std::size_t v = 0; v < m.state.size(); ++v) {
+    out[v] = g.initial_default(m.state[v].name);
+    const auto it = ps.initial_values.find(m.state[v].name);
+    if (it != ps.initial_values.end()) out[v] = it->second[node];
+  }
+  if (ps.initial.empty()) return;
+  Stream s(seed, Purpose::initial_state, static_cast<std::uint32_t>(g.population), gid);
+  for (const auto& [var, value] : ps.initial) {
+    const double x = sample(value, s);
+    for (std::size_t v = 0; v < m.state.size(); ++v)
+      if (m.state[v].name == var) out[v] = x;
+  }
+}
+
+void set_initial_state(NeuronGroup& g, const PopulationSpec& ps, std::uint32_t seed) {
+  const ModelEntry* m = find_neuron_model(ps.model);
+  std::vector<double> x;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    initial_state_of(*m, g, ps, seed, g.gids[i], g.node_ids[i], x);
+    for (std::size_t v = 0; v < x.size(); ++v) g.set_initial(i, m->state[v].name, x[v]);
+  }
+}
+
 Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank) {
   Network net;
   net.dt = spec.run.dt;
@@ -131,28 +158,7 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
   make_groups(spec, net, placement, rank);
 
   std::vector<ConnectionSet> sets;
-  for (std::size_t k = 0; k < spec.projections.size(); ++k) {
-    const ProjectionSpec& p = spec.projections[k];
-    ConnectionSet c;
-    c.field = "projection[" + std::to_string(k) + "]";
-    c.origin = p.origin;
-    c.key = static_cast<std::uint32_t>(k);
-    const std::size_t src = *spec.population_index(p.source), tgt = *spec.population_index(p.target);
-    c.source_first_gid = net.pop_first_gid[src];
-    c.n_source = spec.populations[src].size;
-    c.target_population = tgt;
-    c.target_first_gid = net.pop_first_gid[tgt];
-    c.n_target = spec.populations[tgt].size;
-    c.rule = p.rule;
-    c.count = p.count;
-    c.p = p.p;
-    c.weight = p.weight;
-    c.delay = p.delay;
-    c.allow_autapses = p.allow_autapses;
-    c.allow_multapses = p.allow_multapses;
-    c.same_population = src == tgt;
-    sets.push_back(c);
-  }
+  for (std::size_t k = 0; k < spec.projections.size(); ++k) sets.push_back(projection_set(spec, k, net.pop_first_gid));
   attach_stimuli(spec, net, sets);
 
   std::vector<ConnectionGenerator> generators;
@@ -161,7 +167,15 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
     local_mask[g->population].assign(spec.populations[g->population].size, 0);
     for (auto id : g->node_ids) local_mask[g->population][id] = 1;
   }
-  for (const auto& c : sets) generators.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
+  for (std::size_t k = 0; k < sets.size(); ++k) {
+    const ConnectionSet& c = sets[k];
+    generators.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
+    if (c.rule == Rule::from_file) {
+      const ProjectionSpec& ps = spec.projections[k];
+      generators.back().set_file_edges(
+          read_local_edges(ps.edges_file, ps.edge_population, c.n_source, local_mask[c.target_population]));
+    }
+  }
 
   // Thread p updates, and receives the synapses of, the p-th equal slice of
   // every group: balanced per population, whatever the model mix.

@@ -39,4 +39,16 @@ struct Network {
 
 Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank);
 
+struct ModelEntry;
+/// A population's parameters in the model's order: defaults, overridden by
+/// the model file (and the nodes file it may come from).
+std::vector<double> parameter_values(const ModelEntry& m, const PopulationSpec& ps);
+/// The initial values of m.state's variables for neuron (gid, node) of g's
+/// population.
+void initial_state_of(const ModelEntry& m, const NeuronGroup& g, const PopulationSpec& ps, std::uint32_t seed,
+                      std::uint64_t gid, std::uint64_t node, std::vector<double>& out);
+/// Sets the initial state of every neuron of g (whose gids and node_ids are
+/// set): defaults, per-node values from a nodes file, then sampled values.
+void set_initial_state(NeuronGroup& g, const PopulationSpec& ps, std::uint32_t seed);
+
 }  // namespace myelin

@@ -18,6 +18,7 @@
 #include "core/stop_signal.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
+#include "io/row_exchange.hpp"
 #include "io/checkpoint_files.hpp"
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
@@ -85,12 +86,6 @@ void check_same_placement(const ModelSpec& spec, const Placement& placement, MPI
   MPI_Allreduce(&h, &lo, 1, MPI_UINT64_T, MPI_MIN, comm);
   MPI_Allreduce(&h, &hi, 1, MPI_UINT64_T, MPI_MAX, comm);
   if (lo != hi) throw std::logic_error("ranks computed different placements (" + placement.name() + ")");
-}
-
-std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
-  std::uint64_t y = 0;
-  MPI_Allreduce(&x, &y, 1, MPI_UINT64_T, MPI_SUM, comm);
-  return y;
 }
 
 void attach_probes(const ModelSpec& spec, Network& net) {

@@ -104,17 +104,6 @@ signal_test term_np1 TERM 1
 signal_test usr1_np2 USR1 2
 
 # 7. Bad checkpoints: exit 2, a message naming the problem, no crash.
-expect() {  # CODE PATTERN -- command...
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -ne $code ]]; then bad "'$*' exited $rc, expected $code"; echo "$out" | head -5; return; fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then bad "'$*' lacks /$pattern/"; echo "$out" | head -5; return; fi
-  if grep -qiE "internal error|terminate called|Segmentation|Aborted|traceback" <<<"$out"; then bad "'$*' crashed"; return; fi
-  ok
-}
 CK=mixed_ref/checkpoints/checkpoint_0000300.000ms.h5
 cp $CK good.h5
 expect 2 "no such file" -- "$MYELIN" run --restore missing.h5 -q

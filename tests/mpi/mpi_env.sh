@@ -7,3 +7,15 @@ MPIRUN=(mpirun --oversubscribe --bind-to none)
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# expect CODE PATTERN -- command...: exits CODE, says PATTERN, does not crash.
+expect() {  # CODE PATTERN -- command...
+  local code=$1 pattern=$2
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [[ $rc -ne $code ]]; then bad "'$*' exited $rc, expected $code"; echo "$out" | head -5; return; fi
+  if ! grep -qE -- "$pattern" <<<"$out"; then bad "'$*' lacks /$pattern/"; echo "$out" | head -5; return; fi
+  if grep -qiE "internal error|terminate called|Segmentation|Aborted|traceback" <<<"$out"; then bad "'$*' crashed"; return; fi
+  ok
+}

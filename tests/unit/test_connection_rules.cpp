@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "build/connection_rules.hpp"
 
@@ -189,4 +190,28 @@ TEST(Rules, DelayBelowDtIsAnInputError) {
   ConnectionGenerator gen(c, 1, 0.1, local);
   DrawScratch s;
   EXPECT_THROW(gen.for_each_incoming(0, s, [](std::uint64_t, float, std::uint32_t) {}), InputError);
+}
+
+// from_file: edges grouped by target in file order; values the file lacks
+// (NaN) come from the set's value; delays outside the range are refused.
+TEST(ConnectionRules, FromFileGroupsByTargetAndFillsMissingValues) {
+  ConnectionSet c = make_set(Rule::from_file, 5, 3, false);
+  c.weight = Value{Value::Kind::uniform, 10.0, 20.0};
+  std::vector<std::uint8_t> local(3, 1);
+  ConnectionGenerator gen(c, 7, 0.1, local);
+  const double nan = std::nan("");
+  gen.set_file_edges({{2, 4, 1.5, 2.0}, {0, 1, nan, 0.3}, {2, 0, -3.0, nan}, {0, 3, 4.0, 0.7}});
+  DrawScratch scratch;
+  std::vector<std::tuple<std::uint64_t, std::uint64_t, float, std::uint32_t>> got;
+  for (std::uint64_t t = 0; t < 3; ++t)
+    gen.for_each_incoming(t, scratch, [&](std::uint64_t src, float w, std::uint32_t d) { got.emplace_back(t, src, w, d); });
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(std::get<1>(got[0]), 1u);  // target 0, first in file order
+  EXPECT_GE(std::get<2>(got[0]), 10.0f);
+  EXPECT_LE(std::get<2>(got[0]), 20.0f);
+  EXPECT_EQ(std::get<3>(got[0]), 3u);
+  EXPECT_EQ(got[1], std::make_tuple(std::uint64_t{0}, std::uint64_t{3}, 4.0f, std::uint32_t{7}));
+  EXPECT_EQ(got[2], std::make_tuple(std::uint64_t{2}, std::uint64_t{4}, 1.5f, std::uint32_t{20}));
+  EXPECT_EQ(got[3], std::make_tuple(std::uint64_t{2}, std::uint64_t{0}, -3.0f, std::uint32_t{15}));  // set's delay
+  EXPECT_THROW(gen.set_file_edges({{0, 0, 1.0, 0.04}}), InputError);
 }
