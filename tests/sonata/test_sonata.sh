@@ -82,28 +82,29 @@ sed -i '0,/edge_population = "A_to_B"/s//edge_population = "A_to_B"\nweight = 40
 same ref plain_r2 "no indices, weight from the model file, 2 ranks"
 
 # 4. Bad files and keys: exit 2 with the file, field and what was expected.
-variant() {  # NAME SED-EXPR: loaded.toml edited
+refused() {  # NAME SED-EXPR PATTERN: loaded.toml edited by SED-EXPR exits 2 saying PATTERN
   sed "$2" loaded.toml > $1.toml
+  expect 2 "$3" -- "$MYELIN" run $1.toml -q -o bad
 }
-variant missing 's#circuit/edges.h5#nowhere/edges.h5#'
-expect 2 "nowhere/edges.h5.*no such file" -- "$MYELIN" run missing.toml -q -o bad
+refused missing 's#circuit/edges.h5#nowhere/edges.h5#' \
+  "nowhere/edges.h5.*no such file"
 echo "not hdf5" > junk.h5
-variant junk 's#circuit/edges.h5#junk.h5#'
-expect 2 "junk.h5.*cannot be opened as HDF5" -- "$MYELIN" run junk.toml -q -o bad
-variant wrongpop '0,/edge_population = "A_to_A"/s//edge_population = "A_to_C"/'
-expect 2 "/edges/A_to_C.*it has: A_to_A, A_to_B, B_to_A, B_to_B" -- "$MYELIN" run wrongpop.toml -q -o bad
-variant swapped '0,/edge_population = "A_to_A"/s//edge_population = "B_to_B"/'
-expect 2 "node_population.*\"A\", the projection's source population" -- "$MYELIN" run swapped.toml -q -o bad
-variant noedgepop '0,/edge_population = "A_to_A"/s///'
-expect 2 "edge_population.*the edge population to read" -- "$MYELIN" run noedgepop.toml -q -o bad
-variant nofile '0,/file = "circuit\/edges.h5"/s///'
-expect 2 "projection\[0\].file.*SONATA edges file" -- "$MYELIN" run nofile.toml -q -o bad
-variant bothweights '0,/edge_population = "A_to_A"/s//edge_population = "A_to_A"\nweight = 5.0/'
-expect 2 "projection\[0\].weight.*has syn_weight" -- "$MYELIN" run bothweights.toml -q -o bad
-variant badsize '0,/from_file = "circuit\/nodes.h5"/s//from_file = "circuit\/nodes.h5"\nsize = 10/'
-expect 2 "population\[0\].size.*\(600\)" -- "$MYELIN" run badsize.toml -q -o bad
-variant nodepop '0,/from_file = "circuit\/nodes.h5"/s//from_file = "circuit\/nodes.h5"\nnode_population = "C"/'
-expect 2 "/nodes/C.*it has: A, B" -- "$MYELIN" run nodepop.toml -q -o bad
+refused junk 's#circuit/edges.h5#junk.h5#' \
+  "junk.h5.*cannot be opened as HDF5"
+refused wrongpop '0,/edge_population = "A_to_A"/s//edge_population = "A_to_C"/' \
+  "/edges/A_to_C.*it has: A_to_A, A_to_B, B_to_A, B_to_B"
+refused swapped '0,/edge_population = "A_to_A"/s//edge_population = "B_to_B"/' \
+  "node_population.*\"A\", the projection's source population"
+refused noedgepop '0,/edge_population = "A_to_A"/s///' \
+  "edge_population.*the edge population to read"
+refused nofile '0,/file = "circuit\/edges.h5"/s///' \
+  "projection\[0\].file.*SONATA edges file"
+refused bothweights '0,/edge_population = "A_to_A"/s//edge_population = "A_to_A"\nweight = 5.0/' \
+  "projection\[0\].weight.*has syn_weight"
+refused badsize '0,/from_file = "circuit\/nodes.h5"/s//from_file = "circuit\/nodes.h5"\nsize = 10/' \
+  "population\[0\].size.*\(600\)"
+refused nodepop '0,/from_file = "circuit\/nodes.h5"/s//from_file = "circuit\/nodes.h5"\nnode_population = "C"/' \
+  "/nodes/C.*it has: A, B"
 cp -r circuit broken
 $PY - <<'PY'
 import h5py, numpy as np
