@@ -210,7 +210,13 @@ EdgePopulationInfo read_edge_population_info(const std::string& path, const std:
   info.target_population = node_population(e, e.target);
   info.has_weight = e.weight >= 0;
   info.has_delay = e.delay >= 0;
-  if (info.has_delay && e.edges) {
+  if (info.has_delay && e.edges && h5::has_attribute(e.delay, "min") && h5::has_attribute(e.delay, "max")) {
+    // Written by myelin export. Each delay is still checked when it is
+    // read, and the engine takes its slice from the built synapses, so a
+    // wrong range can only mislead the partitioner.
+    info.delay_min = h5::read_scalar_attribute<double>(e.delay, "min");
+    info.delay_max = h5::read_scalar_attribute<double>(e.delay, "max");
+  } else if (info.has_delay && e.edges) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     std::vector<double> d;
     for (std::uint64_t b = 0; b < e.edges; b += piece) {

@@ -27,8 +27,9 @@ struct EdgePopulationInfo {
 /// The edge populations of a SONATA edges file; InputError if it is not one.
 std::vector<std::string> edge_population_names(const std::string& path);
 
-/// Reads the population's size, attributes and delay range (one pass over
-/// the delay dataset); InputError for anything missing or malformed.
+/// Reads the population's size, attributes and delay range (from the delay
+/// dataset's min/max attributes, else one pass over it); InputError for
+/// anything missing or malformed.
 EdgePopulationInfo read_edge_population_info(const std::string& path, const std::string& population);
 
 /// This rank's edges: those whose target is marked in `is_local`, in file

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -202,6 +204,16 @@ void write_edges(const ModelSpec& spec, hid_t file, const Ctx& c, ExportSummary&
       h5::Handle g0 = h5::create_group(g, "0");
       write_column(g0, "syn_weight", n, edge0, le.weight);
       write_column(g0, "delay", n, edge0, le.delay);
+      // The delay range, so that loading needs no pass over the delays.
+      double lo = le.delay.empty() ? HUGE_VAL : *std::min_element(le.delay.begin(), le.delay.end());
+      double hi = le.delay.empty() ? -HUGE_VAL : *std::max_element(le.delay.begin(), le.delay.end());
+      MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, c.comm);
+      MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, c.comm);
+      if (n) {
+        h5::Handle ds = h5::open_dataset(g0, "delay");
+        h5::write_scalar_attribute(ds, "min", lo);
+        h5::write_scalar_attribute(ds, "max", hi);
+      }
     }
     h5::Handle indices = h5::create_group(g, "indices");
     {

@@ -112,7 +112,7 @@ void ConnectionGenerator::set_file_edges(const std::vector<FileEdge>& edges) {
 
 std::uint32_t ConnectionGenerator::delay_steps(double ms) const {
   const Step d = to_steps(ms, dt_);
-  if (!(ms > 0) || d < 1)
+  if (!(ms >= dt_ * (1 - 1e-9)) || d < 1)
     throw InputError(set_.origin.where(), set_.field + ".delay", std::to_string(ms) + " ms",
                      "a delay of at least dt = " + std::to_string(dt_) +
                          " ms (for a distribution, clip it with min >= dt)");

@@ -119,6 +119,12 @@ PY
 sed 's#circuit/#broken/#' loaded.toml > broken.toml
 expect 2 "broken/nodes.h5.*dynamics_params/tau_m.*one value for the whole population" -- "$MYELIN" run broken.toml -q -o bad
 sed -i 's#broken/nodes.h5#circuit/nodes.h5#' broken.toml
+# A delay below dt: found while building (the file's min/max attributes
+# still say 5 ms), and by the loader's scan of files without them.
+expect 2 "projection\[1\].delay.*0.05.*at least dt" -- "$MYELIN" run broken.toml -q -o bad
+$PY -c "
+import h5py
+with h5py.File('broken/edges.h5', 'a') as f: del f['edges/A_to_B/0/delay'].attrs['min']"
 expect 2 "A_to_B/delay.*0.05.*at least dt" -- "$MYELIN" run broken.toml -q -o bad
 $PY -c "
 import h5py
