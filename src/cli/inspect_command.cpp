@@ -99,13 +99,34 @@ void inspect_sonata(hid_t file, const std::string& kind) {
   for (const auto& p : children(top)) {
     h5::Handle g = h5::open_group(top, p);
     if (kind == "nodes") {
-      std::printf("  %-12s %llu nodes\n", p.c_str(), static_cast<unsigned long long>(rows(g, "node_type_id")));
-    } else {
-      h5::Handle src = h5::open_dataset(g, "source_node_id"), tgt = h5::open_dataset(g, "target_node_id");
-      std::printf("  %-12s %llu edges, %s -> %s\n", p.c_str(), static_cast<unsigned long long>(rows(g, "source_node_id")),
-                  h5::read_string_attribute(src, "node_population").c_str(),
-                  h5::read_string_attribute(tgt, "node_population").c_str());
+      std::string params;
+      if (h5::exists(g, "0") && h5::exists(g, "0/dynamics_params")) {
+        h5::Handle dp = h5::open_group(g, "0/dynamics_params");
+        for (const auto& n : children(dp)) params += (params.empty() ? "" : " ") + n;
+      }
+      std::printf("  %-12s %llu nodes%s%s\n", p.c_str(), static_cast<unsigned long long>(rows(g, "node_type_id")),
+                  params.empty() ? "" : "; dynamics_params: ", params.c_str());
+      continue;
     }
+    h5::Handle src = h5::open_dataset(g, "source_node_id"), tgt = h5::open_dataset(g, "target_node_id");
+    const auto node_pop = [](hid_t ds) {
+      return h5::has_attribute(ds, "node_population") ? h5::read_string_attribute(ds, "node_population") : "?";
+    };
+    std::string extra;
+    if (h5::exists(g, "0") && h5::exists(g, "0/syn_weight")) extra += "; syn_weight";
+    if (h5::exists(g, "0") && h5::exists(g, "0/delay")) {
+      h5::Handle d = h5::open_dataset(g, "0/delay");
+      char buf[64];
+      if (h5::has_attribute(d, "min") && h5::has_attribute(d, "max"))
+        std::snprintf(buf, sizeof buf, "; delay %g-%g ms", h5::read_scalar_attribute<double>(d, "min"),
+                      h5::read_scalar_attribute<double>(d, "max"));
+      else
+        std::snprintf(buf, sizeof buf, "; delay");
+      extra += buf;
+    }
+    if (h5::exists(g, "indices")) extra += "; indexed";
+    std::printf("  %-12s %llu edges, %s -> %s%s\n", p.c_str(), static_cast<unsigned long long>(rows(g, "source_node_id")),
+                node_pop(src).c_str(), node_pop(tgt).c_str(), extra.c_str());
   }
 }
 

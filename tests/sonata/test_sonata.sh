@@ -30,8 +30,8 @@ for r in 2 4; do
   same circuit circuit_r$r "export on 1 vs $r ranks"
 done
 ls circuit | grep -q tmp && bad "temporary files left in circuit/" || ok
-expect 0 "SONATA edges" -- "$MYELIN" inspect circuit/edges.h5
-expect 0 "SONATA nodes" -- "$MYELIN" inspect circuit/nodes.h5
+expect 0 "A_to_B +11968 edges, A -> B; syn_weight; delay 5-20 ms; indexed" -- "$MYELIN" inspect circuit/edges.h5
+expect 0 "A +600 nodes; dynamics_params: C_m .*V_m" -- "$MYELIN" inspect circuit/nodes.h5
 
 # 2. The model loaded back from the circuit.
 write_from_file() {  # DIR > model
@@ -77,6 +77,7 @@ with h5py.File("plain/edges.h5", "a") as f:
     del f["edges/A_to_B/0/syn_weight"]
 PY
 write_from_file plain > plain.toml
+expect 0 "A_to_B +11968 edges, A -> B; delay 5-20 ms$" -- "$MYELIN" inspect plain/edges.h5
 sed -i '0,/edge_population = "A_to_B"/s//edge_population = "A_to_B"\nweight = 40.0/' plain.toml
 "${MPIRUN[@]}" -np 2 "$MYELIN" run plain.toml -o plain_r2 -q --threads 1 >/dev/null || bad "run without indices failed"
 same ref plain_r2 "no indices, weight from the model file, 2 ranks"
