@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "io/hdf5_handles.hpp"
+#include "io/sonata_input.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {
@@ -18,20 +19,9 @@ constexpr std::uint64_t piece = 1u << 20;
 /// one small HDF5 read each.
 constexpr std::uint64_t gap = 4096;
 
-[[noreturn]] void bad(const std::string& path, const std::string& field, const std::string& expected,
-                      const std::string& value = "") {
-  throw InputError(path, field, value, expected);
-}
+using sonata::bad;
 
-h5::Handle open_edges_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) bad(path, "", "an existing SONATA edges file (no such file)");
-  try {
-    return h5::open_file_readonly(path);
-  } catch (const std::runtime_error&) {
-    bad(path, "", "an HDF5 file (SONATA edges.h5); it cannot be opened as HDF5");
-  }
-}
+h5::Handle open_edges_file(const std::string& path) { return sonata::open_input(path, "edges"); }
 
 bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });

@@ -8,32 +8,28 @@
 #include <sstream>
 
 #include "io/hdf5_handles.hpp"
+#include "io/sonata_input.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {
 namespace {
 
-[[noreturn]] void bad(const std::string& path, const std::string& field, const std::string& expected,
-                      const std::string& value = "") {
-  throw InputError(path, field, value, expected);
-}
+using sonata::bad;
 
-h5::Handle open_nodes_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) bad(path, "", "an existing SONATA nodes file (no such file)");
-  try {
-    return h5::open_file_readonly(path);
-  } catch (const std::runtime_error&) {
-    bad(path, "", "an HDF5 file (SONATA nodes.h5); it cannot be opened as HDF5");
-  }
-}
+h5::Handle open_nodes_file(const std::string& path) { return sonata::open_input(path, "nodes"); }
 
 std::vector<double> read_column(const std::string& path, hid_t parent, const std::string& name,
                                 const std::string& field, std::uint64_t n) {
+  std::vector<hsize_t> d;
+  h5::Handle ds;
   try {
-    h5::Handle ds = h5::open_dataset(parent, name);
-    const auto d = h5::dataset_dims(ds);
-    if (d.size() != 1 || d[0] != n) bad(path, field, "a 1-D dataset of " + std::to_string(n) + " values, one per node");
+    ds = h5::open_dataset(parent, name);
+    d = h5::dataset_dims(ds);
+  } catch (const std::runtime_error&) {
+    bad(path, field, "a readable numeric dataset");
+  }
+  if (d.size() != 1 || d[0] != n) bad(path, field, "a 1-D dataset of " + std::to_string(n) + " values, one per node");
+  try {
     std::vector<double> v(n);
     h5::read_rows(ds, H5T_NATIVE_DOUBLE, 0, n, v.data());
     return v;

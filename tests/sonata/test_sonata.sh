@@ -132,6 +132,14 @@ import h5py
 with h5py.File('broken/edges.h5', 'a') as f: f['edges/A_to_B/0/delay'][0] = 5.0"
 expect 2 "B_to_B/target_node_id.*400 at edge.*below the target population's size 400" -- "$MYELIN" run broken.toml -q -o bad
 expect 2 "B_to_B/target_node_id.*below the target population's size 400" -- "${MPIRUN[@]}" -np 2 "$MYELIN" run broken.toml -q -o bad
+cp -r circuit short
+$PY -c "
+import h5py
+with h5py.File('short/nodes.h5', 'a') as f:
+    del f['nodes/A/0/dynamics_params/V_m']
+    f['nodes/A/0/dynamics_params/V_m'] = [-65.0] * 5"
+sed 's#circuit/nodes.h5#short/nodes.h5#' loaded.toml > short.toml
+expect 2 "short/nodes.h5.*dynamics_params/V_m.*1-D dataset of 600 values" -- "$MYELIN" run short.toml -q -o bad
 $PY -c "import h5py; h5py.File('foreign.h5', 'w').create_dataset('x', data=[1, 2])"
 sed 's#circuit/edges.h5#foreign.h5#' loaded.toml > foreign.toml
 expect 2 "foreign.h5.*/edges.*no /edges group" -- "$MYELIN" run foreign.toml -q -o bad
