@@ -31,14 +31,15 @@ template <class T>
 void write_column(hid_t parent, const std::string& name, std::uint64_t n, std::uint64_t row0,
                   const std::vector<T>& local) {
   h5::Handle ds = h5::create_dataset(parent, name, h5::native_type<T>(), {n});
-  h5::write_rows(ds, h5::native_type<T>(), row0, local.size(), local.data(), true);
+  // n is the same on every rank: an empty dataset has nothing to write.
+  if (n) h5::write_rows(ds, h5::native_type<T>(), row0, local.size(), local.data(), true);
 }
 
 template <class T>
 void write_table(hid_t parent, const std::string& name, std::uint64_t rows, std::uint64_t row0,
                  const std::vector<T>& local_pairs) {
   h5::Handle ds = h5::create_dataset(parent, name, h5::native_type<T>(), {rows, 2});
-  h5::write_rows(ds, h5::native_type<T>(), row0, local_pairs.size() / 2, local_pairs.data(), true);
+  if (rows) h5::write_rows(ds, h5::native_type<T>(), row0, local_pairs.size() / 2, local_pairs.data(), true);
 }
 
 std::uint64_t exclusive_prefix(std::uint64_t x, MPI_Comm comm) {

@@ -82,6 +82,13 @@ sed -i '0,/edge_population = "A_to_B"/s//edge_population = "A_to_B"\nweight = 40
 "${MPIRUN[@]}" -np 2 "$MYELIN" run plain.toml -o plain_r2 -q --threads 1 >/dev/null || bad "run without indices failed"
 same ref plain_r2 "no indices, weight from the model file, 2 ranks"
 
+# An empty projection exports (zero-length datasets) and loads back.
+printf '[run]\nt_stop = 10.0\n[[population]]\nname = "A"\nmodel = "iaf_psc_exp"\nsize = 5\n[[projection]]\nsource = "A"\ntarget = "A"\nrule = "pairwise_bernoulli"\np = 0.0\n' > empty.toml
+"${MPIRUN[@]}" -np 2 "$MYELIN" export empty.toml -o empty >/dev/null && ok || bad "export of an empty projection failed"
+$PY "$REPO/tests/sonata/check_circuit.py" empty >/dev/null && ok || bad "empty circuit is malformed"
+printf '[run]\nt_stop = 10.0\n[[population]]\nname = "A"\nfrom_file = "empty/nodes.h5"\n[[projection]]\nsource = "A"\ntarget = "A"\nrule = "from_file"\nfile = "empty/edges.h5"\n' > empty_loaded.toml
+expect 0 "5 neurons, 0 synapses" -- "$MYELIN" run empty_loaded.toml -q -o empty_out
+
 # 4. Bad files and keys: exit 2 with the file, field and what was expected.
 refused() {  # NAME SED-EXPR PATTERN: loaded.toml edited by SED-EXPR exits 2 saying PATTERN
   sed "$2" loaded.toml > $1.toml
