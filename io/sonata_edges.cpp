@@ -56,11 +56,7 @@ EdgePopulation open_population(const std::string& path, const std::string& name)
   e.name = name;
   e.file = open_edges_file(path);
   const std::vector<std::string> names = edge_population_names(path);
-  if (std::find(names.begin(), names.end(), name) == names.end()) {
-    std::string have;
-    for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
-    bad(path, "/edges/" + name, "an edge population of this file (it has: " + have + ")");
-  }
+  sonata::require_population(path, "edges", names, name);
   e.pop = h5::open_group(e.file, "edges/" + name);
   if (!h5::exists(e.pop, "source_node_id") || !h5::exists(e.pop, "target_node_id"))
     bad(path, e.field("source_node_id"), "source_node_id and target_node_id datasets (SONATA edges)");
@@ -185,10 +181,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> local_intervals(const EdgeP
 }  // namespace
 
 std::vector<std::string> edge_population_names(const std::string& path) {
-  h5::Handle f = open_edges_file(path);
-  if (!h5::exists(f, "edges")) bad(path, "/edges", "a SONATA edges file (it has no /edges group)");
-  h5::Handle g = h5::open_group(f, "edges");
-  return h5::children(g);
+  return sonata::population_names(path, "edges");
 }
 
 EdgePopulationInfo read_edge_population_info(const std::string& path, const std::string& population) {

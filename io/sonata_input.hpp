@@ -1,8 +1,10 @@
 #pragma once
 // What the SONATA readers share: opening an input file, and the InputError
 // that names the file, the dataset and what was expected.
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "io/hdf5_handles.hpp"
 #include "myelin/error.hpp"
@@ -23,6 +25,24 @@ inline h5::Handle open_input(const std::string& path, const std::string& kind) {
   } catch (const std::runtime_error&) {
     bad(path, "", "an HDF5 file (SONATA " + kind + ".h5); it cannot be opened as HDF5");
   }
+}
+
+/// The population names under /<kind> ("nodes" or "edges").
+inline std::vector<std::string> population_names(const std::string& path, const std::string& kind) {
+  h5::Handle f = open_input(path, kind);
+  if (!h5::exists(f, kind)) bad(path, "/" + kind, "a SONATA " + kind + " file (it has no /" + kind + " group)");
+  h5::Handle g = h5::open_group(f, kind);
+  return h5::children(g);
+}
+
+/// Throws unless `name` is one of `names`, listing those there are.
+inline void require_population(const std::string& path, const std::string& kind, const std::vector<std::string>& names,
+                               const std::string& name) {
+  if (std::find(names.begin(), names.end(), name) != names.end()) return;
+  std::string have;
+  for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
+  bad(path, "/" + kind + "/" + name,
+      std::string(kind == "edges" ? "an edge" : "a node") + " population of this file (it has: " + have + ")");
 }
 
 }  // namespace myelin::sonata

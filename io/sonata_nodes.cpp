@@ -76,20 +76,13 @@ std::map<std::uint64_t, std::string> read_node_types(const std::string& csv) {
 }  // namespace
 
 std::vector<std::string> node_population_names(const std::string& path) {
-  h5::Handle f = open_nodes_file(path);
-  if (!h5::exists(f, "nodes")) bad(path, "/nodes", "a SONATA nodes file (it has no /nodes group)");
-  h5::Handle g = h5::open_group(f, "nodes");
-  return h5::children(g);
+  return sonata::population_names(path, "nodes");
 }
 
 NodePopulationInfo read_node_population(const std::string& path, const std::string& population,
                                         const std::string& node_types) {
   const std::vector<std::string> names = node_population_names(path);
-  if (std::find(names.begin(), names.end(), population) == names.end()) {
-    std::string have;
-    for (const auto& n : names) have += (have.empty() ? "" : ", ") + n;
-    bad(path, "/nodes/" + population, "a node population of this file (it has: " + have + ")");
-  }
+  sonata::require_population(path, "nodes", names, population);
   h5::Handle f = open_nodes_file(path);
   h5::Handle pop = h5::open_group(f, "nodes/" + population);
   const std::string base = "/nodes/" + population + "/";
