@@ -416,46 +416,44 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
       if (!(p.p >= 0.0 && p.p <= 1.0)) ctx.fail(x, t.field("p"), "a probability from 0 to 1");
       break;
     }
-    case Rule::from_file: break;
-  }
-  if (p.rule == Rule::from_file) {
-    rule_keys = ", file, edge_population";
-    const tvalue& fv = t.require("file", "a SONATA edges file");
-    p.edges_file = resolve_path(ctx.file, string_of(fv, t.field("file"), ctx));
-    if (const tvalue* x = t.get("edge_population")) {
-      p.edge_population = string_of(*x, t.field("edge_population"), ctx);
-    } else {
-      const auto names = edge_population_names(p.edges_file);
-      if (names.size() != 1)
-        throw InputError(ctx.where(v), t.field("edge_population"), "",
-                         "the edge population to read (" + p.edges_file + " has " + std::to_string(names.size()) + ")");
-      p.edge_population = names[0];
-    }
-    const EdgePopulationInfo info = read_edge_population_info(p.edges_file, p.edge_population);
-    // The file's node populations must be the projection's.
-    const auto check_pop = [&](const std::string& in_file, const std::string& name, const char* which) {
-      const PopulationSpec& ps = spec.populations[*spec.population_index(name)];
-      const std::string expected = ps.node_population.empty() ? ps.name : ps.node_population;
-      if (!in_file.empty() && in_file != expected)
-        throw InputError(p.edges_file, "/edges/" + p.edge_population + "/" + which + "_node_id@node_population",
-                         in_file, "\"" + expected + "\", the projection's " + std::string(which) + " population");
-    };
-    check_pop(info.source_population, p.source, "source");
-    check_pop(info.target_population, p.target, "target");
-    p.count = info.edges;
-    p.weight_from_file = info.has_weight;
-    p.delay_from_file = info.has_delay;
-    const std::string edges = p.edges_file + ":/edges/" + p.edge_population;
-    if (const tvalue* x = t.get("weight"); x && info.has_weight)
-      ctx.fail(*x, t.field("weight"), "no weight: " + edges + " has syn_weight");
-    if (const tvalue* x = t.get("delay"); x && info.has_delay)
-      ctx.fail(*x, t.field("delay"), "no delay: " + edges + " has delay");
-    if (info.has_delay && info.edges) {
-      if (!(info.delay_min >= spec.run.dt * (1 - 1e-12)))
-        throw InputError(p.edges_file, "/edges/" + p.edge_population + "/delay", std::to_string(info.delay_min) + " ms",
-                         "delays of at least dt = " + std::to_string(spec.run.dt) + " ms");
-      p.delay = info.delay_min == info.delay_max ? Value::constant(info.delay_min)
-                                                 : Value{Value::Kind::uniform, info.delay_min, info.delay_max};
+    case Rule::from_file: {
+      rule_keys = ", file, edge_population";
+      const tvalue& fv = t.require("file", "a SONATA edges file");
+      p.edges_file = resolve_path(ctx.file, string_of(fv, t.field("file"), ctx));
+      if (const tvalue* x = t.get("edge_population")) {
+        p.edge_population = string_of(*x, t.field("edge_population"), ctx);
+      } else {
+        const auto names = edge_population_names(p.edges_file);
+        if (names.size() != 1)
+          throw InputError(ctx.where(v), t.field("edge_population"), "",
+                           "the edge population to read (" + p.edges_file + " has " + std::to_string(names.size()) + ")");
+        p.edge_population = names[0];
+      }
+      const EdgePopulationInfo info = read_edge_population_info(p.edges_file, p.edge_population);
+      // The file's node populations must be the projection's.
+      const auto check_pop = [&](const std::string& in_file, const std::string& name, const char* which) {
+        const PopulationSpec& ps = spec.populations[*spec.population_index(name)];
+        const std::string expected = ps.node_population.empty() ? ps.name : ps.node_population;
+        if (!in_file.empty() && in_file != expected)
+          throw InputError(p.edges_file, "/edges/" + p.edge_population + "/" + which + "_node_id@node_population",
+                           in_file, "\"" + expected + "\", the projection's " + std::string(which) + " population");
+      };
+      check_pop(info.source_population, p.source, "source");
+      check_pop(info.target_population, p.target, "target");
+      p.count = info.edges;
+      const std::string edges = p.edges_file + ":/edges/" + p.edge_population;
+      if (const tvalue* x = t.get("weight"); x && info.has_weight)
+        ctx.fail(*x, t.field("weight"), "no weight: " + edges + " has syn_weight");
+      if (const tvalue* x = t.get("delay"); x && info.has_delay)
+        ctx.fail(*x, t.field("delay"), "no delay: " + edges + " has delay");
+      if (info.has_delay && info.edges) {
+        if (!(info.delay_min >= spec.run.dt * (1 - 1e-12)))
+          throw InputError(p.edges_file, "/edges/" + p.edge_population + "/delay", std::to_string(info.delay_min) + " ms",
+                           "delays of at least dt = " + std::to_string(spec.run.dt) + " ms");
+        p.delay = info.delay_min == info.delay_max ? Value::constant(info.delay_min)
+                                                   : Value{Value::Kind::uniform, info.delay_min, info.delay_max};
+      }
+      break;
     }
   }
   if (const tvalue* x = t.get("weight")) p.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);

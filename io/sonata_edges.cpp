@@ -55,8 +55,7 @@ EdgePopulation open_population(const std::string& path, const std::string& name)
   e.path = path;
   e.name = name;
   e.file = open_edges_file(path);
-  const std::vector<std::string> names = edge_population_names(path);
-  sonata::require_population(path, "edges", names, name);
+  sonata::require_population(path, "edges", sonata::population_names(e.file, path, "edges"), name);
   e.pop = h5::open_group(e.file, "edges/" + name);
   if (!h5::exists(e.pop, "source_node_id") || !h5::exists(e.pop, "target_node_id"))
     bad(path, e.field("source_node_id"), "source_node_id and target_node_id datasets (SONATA edges)");
@@ -117,12 +116,12 @@ void check_group_order(const EdgePopulation& e, std::uint64_t b, std::uint64_t n
   }
 }
 
-std::string node_population(const EdgePopulation& e, hid_t ds) {
+std::string node_population(const EdgePopulation& e, hid_t ds, const std::string& dataset) {
   if (!h5::has_attribute(ds, "node_population")) return "";
   try {
     return h5::read_string_attribute(ds, "node_population");
   } catch (const std::runtime_error&) {
-    bad(e.path, e.field("source_node_id") + "@node_population", "a string attribute");
+    bad(e.path, e.field(dataset) + "@node_population", "a string attribute");
   }
 }
 
@@ -181,7 +180,7 @@ std::vector<std::pair<std::uint64_t, std::uint64_t>> local_intervals(const EdgeP
 }  // namespace
 
 std::vector<std::string> edge_population_names(const std::string& path) {
-  return sonata::population_names(path, "edges");
+  return sonata::population_names(open_edges_file(path), path, "edges");
 }
 
 EdgePopulationInfo read_edge_population_info(const std::string& path, const std::string& population) {
@@ -189,8 +188,8 @@ EdgePopulationInfo read_edge_population_info(const std::string& path, const std:
   EdgePopulationInfo info;
   info.name = population;
   info.edges = e.edges;
-  info.source_population = node_population(e, e.source);
-  info.target_population = node_population(e, e.target);
+  info.source_population = node_population(e, e.source, "source_node_id");
+  info.target_population = node_population(e, e.target, "target_node_id");
   info.has_weight = e.weight >= 0;
   info.has_delay = e.delay >= 0;
   if (info.has_delay && e.edges && h5::has_attribute(e.delay, "min") && h5::has_attribute(e.delay, "max")) {

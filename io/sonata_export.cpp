@@ -50,9 +50,9 @@ std::uint64_t exclusive_prefix(std::uint64_t x, MPI_Comm comm) {
   return rank == 0 ? 0 : before;
 }
 
-void write_nodes(const ModelSpec& spec, hid_t file, const Ctx& c, ExportSummary& out) {
+void write_nodes(const ModelSpec& spec, const std::vector<std::uint64_t>& first_gid, hid_t file, const Ctx& c,
+                 ExportSummary& out) {
   h5::Handle nodes = h5::create_group(file, "nodes");
-  std::uint64_t first_gid = 0;
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
     const PopulationSpec& ps = spec.populations[p];
     const ModelEntry& m = *find_neuron_model(ps.model);
@@ -75,11 +75,10 @@ void write_nodes(const ModelSpec& spec, hid_t file, const Ctx& c, ExportSummary&
     std::vector<std::vector<double>> init(m.state.size(), std::vector<double>(e - b));
     std::vector<double> x;
     for (std::uint64_t i = b; i < e; ++i) {
-      initial_state_of(m, *proto, ps, static_cast<std::uint32_t>(spec.run.seed), first_gid + i, i, x);
+      initial_state_of(m, *proto, ps, static_cast<std::uint32_t>(spec.run.seed), first_gid[p] + i, i, x);
       for (std::size_t v = 0; v < x.size(); ++v) init[v][i - b] = x[v];
     }
     for (std::size_t v = 0; v < m.state.size(); ++v) write_column(dyn, m.state[v].name, n, b, init[v]);
-    first_gid += n;
     out.nodes += n;
   }
 }
@@ -172,13 +171,8 @@ void write_source_index(hid_t idx, const LocalEdges& le, std::uint64_t n_source,
   write_table(idx, "range_to_edge_id", n_runs, rb, rows);
 }
 
-void write_edges(const ModelSpec& spec, hid_t file, const Ctx& c, ExportSummary& out) {
-  std::vector<std::uint64_t> first_gid;
-  std::uint64_t gid = 0;
-  for (const auto& p : spec.populations) {
-    first_gid.push_back(gid);
-    gid += p.size;
-  }
+void write_edges(const ModelSpec& spec, const std::vector<std::uint64_t>& first_gid, hid_t file, const Ctx& c,
+                 ExportSummary& out) {
   h5::Handle edges = h5::create_group(file, "edges");
   for (std::size_t k = 0; k < spec.projections.size(); ++k) {
     const ProjectionSpec& proj = spec.projections[k];
@@ -303,8 +297,14 @@ ExportSummary export_circuit(const ModelSpec& spec, const std::string& dir, MPI_
     }
     written.emplace_back(temp, final_path);
   };
-  write_h5("nodes.h5", [&](hid_t f) { write_nodes(spec, f, c, out); });
-  write_h5("edges.h5", [&](hid_t f) { write_edges(spec, f, c, out); });
+  // Gids as the builder numbers them: populations in order.
+  std::vector<std::uint64_t> first_gid;
+  for (std::uint64_t gid = 0; const auto& p : spec.populations) {
+    first_gid.push_back(gid);
+    gid += p.size;
+  }
+  write_h5("nodes.h5", [&](hid_t f) { write_nodes(spec, first_gid, f, c, out); });
+  write_h5("edges.h5", [&](hid_t f) { write_edges(spec, first_gid, f, c, out); });
   MPI_Barrier(comm);
   if (c.rank == 0) {
     for (const auto& [temp, final_path] : written) {

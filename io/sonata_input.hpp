@@ -27,11 +27,10 @@ inline h5::Handle open_input(const std::string& path, const std::string& kind) {
   }
 }
 
-/// The population names under /<kind> ("nodes" or "edges").
-inline std::vector<std::string> population_names(const std::string& path, const std::string& kind) {
-  h5::Handle f = open_input(path, kind);
-  if (!h5::exists(f, kind)) bad(path, "/" + kind, "a SONATA " + kind + " file (it has no /" + kind + " group)");
-  h5::Handle g = h5::open_group(f, kind);
+/// The population names under /<kind> ("nodes" or "edges") of an open file.
+inline std::vector<std::string> population_names(hid_t file, const std::string& path, const std::string& kind) {
+  if (!h5::exists(file, kind)) bad(path, "/" + kind, "a SONATA " + kind + " file (it has no /" + kind + " group)");
+  h5::Handle g = h5::open_group(file, kind);
   return h5::children(g);
 }
 

@@ -75,15 +75,10 @@ std::map<std::uint64_t, std::string> read_node_types(const std::string& csv) {
 
 }  // namespace
 
-std::vector<std::string> node_population_names(const std::string& path) {
-  return sonata::population_names(path, "nodes");
-}
-
 NodePopulationInfo read_node_population(const std::string& path, const std::string& population,
                                         const std::string& node_types) {
-  const std::vector<std::string> names = node_population_names(path);
-  sonata::require_population(path, "nodes", names, population);
   h5::Handle f = open_nodes_file(path);
+  sonata::require_population(path, "nodes", sonata::population_names(f, path, "nodes"), population);
   h5::Handle pop = h5::open_group(f, "nodes/" + population);
   const std::string base = "/nodes/" + population + "/";
   if (!h5::exists(pop, "node_type_id")) bad(path, base + "node_type_id", "a node_type_id dataset (SONATA nodes)");

@@ -18,9 +18,6 @@ struct NodePopulationInfo {
   std::map<std::string, std::vector<double>> dynamics_params;
 };
 
-/// The populations of a SONATA nodes file; InputError if it is not one.
-std::vector<std::string> node_population_names(const std::string& path);
-
 /// Reads one population; `node_types` is the node types CSV ("" = the
 /// node_types.csv next to the nodes file, if there is one).
 NodePopulationInfo read_node_population(const std::string& path, const std::string& population,

@@ -76,7 +76,6 @@ struct ProjectionSpec {
   /// else from `weight` and `delay` above. `count` is the number of edges
   /// and `delay` is widened to the file's delay range (for the partitioner).
   std::string edges_file, edge_population;
-  bool weight_from_file = false, delay_from_file = false;
   Origin origin;
 };
 
