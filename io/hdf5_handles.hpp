@@ -161,6 +161,18 @@ inline Handle open_file_readonly(const std::string& path) {
 
 inline bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
+/// Reads a fixed-length string of file type `type` through read(memory
+/// type, buffer), up to its first NUL.
+template <class Read>
+std::string read_fixed_string(hid_t type, const std::string& what, Read&& read) {
+  std::string value(H5Tget_size(type), '\0');
+  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+  H5Tset_size(mem, value.size());
+  if (read(static_cast<hid_t>(mem), static_cast<void*>(value.data())) < 0) throw std::runtime_error("cannot read " + what);
+  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+  return value;
+}
+
 inline std::string read_string_attribute(hid_t obj, const std::string& name) {
   Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
   Handle type(H5Aget_type(attr), H5Tclose, "get attribute type");
@@ -175,12 +187,7 @@ inline std::string read_string_attribute(hid_t obj, const std::string& name) {
     H5free_memory(text);
     return value;
   }
-  std::string value(H5Tget_size(type), '\0');
-  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  H5Tset_size(mem, value.size());
-  if (H5Aread(attr, mem, value.data()) < 0) throw std::runtime_error("cannot read attribute " + name);
-  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
-  return value;
+  return read_fixed_string(type, "attribute " + name, [&](hid_t mem, void* buf) { return H5Aread(attr, mem, buf); });
 }
 
 template <class T>
@@ -309,13 +316,8 @@ inline std::string read_string_dataset(hid_t parent, const std::string& name) {
   Handle type(H5Dget_type(ds), H5Tclose, "get dataset type");
   if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) > 0)
     throw std::runtime_error("dataset " + name + " is not a fixed-length string");
-  std::string value(H5Tget_size(type), '\0');
-  Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
-  H5Tset_size(mem, value.size());
-  if (H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.data()) < 0)
-    throw std::runtime_error("cannot read dataset " + name);
-  value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
-  return value;
+  return read_fixed_string(type, "dataset " + name,
+                           [&](hid_t mem, void* buf) { return H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); });
 }
 
 inline void write_dataset_attribute(hid_t parent, const std::string& dataset, const std::string& name,
