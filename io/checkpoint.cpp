@@ -161,10 +161,11 @@ void write_probes(hid_t recorders, const CheckpointHeader& h, const Network& net
     exchange_rows(
         row_bytes, pr->node_ids, std::vector<int>(cols, 0),
         [&](std::size_t c, unsigned char* row) {
-          std::vector<double> col(static_cast<std::size_t>(rows_all) * nv, 0.0);
+          // This column's samples straight into the row; rows the other
+          // ranks have and this one lacks are zero.
           for (std::size_t r = 0; r < rows; ++r)
-            for (std::size_t v = 0; v < nv; ++v) col[r * nv + v] = pr->data[r * pr->width() + c * nv + v];
-          std::memcpy(row, col.data(), row_bytes);
+            std::memcpy(row + r * nv * sizeof(double), &pr->data[r * pr->width() + c * nv], nv * sizeof(double));
+          std::memset(row + rows * nv * sizeof(double), 0, row_bytes - rows * nv * sizeof(double));
         },
         [&](std::uint64_t id, const unsigned char* row) {
           all_ids.push_back(id);
