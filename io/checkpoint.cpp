@@ -135,57 +135,6 @@ void write_neurons(hid_t file, const CheckpointHeader& h, const Network& net, MP
   }
 }
 
-/// Probe samples, (column, sample, variable) with columns in node-id
-/// order: columns are few (a recorder's first N neurons), so rank 0
-/// collects and writes them all.
-void write_probes(hid_t recorders, const CheckpointHeader& h, const Network& net, MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  h5::Handle state = h5::create_group(recorders, "state");
-  for (std::size_t p = 0; p < h.populations.size(); ++p) {
-    const NeuronGroup* g = group_of(net, p);
-    const StateProbe* pr = g ? g->probe.get() : nullptr;
-    int has = pr ? 1 : 0, any = 0;
-    MPI_Allreduce(&has, &any, 1, MPI_INT, MPI_MAX, comm);
-    if (!any) continue;
-    // Every rank holds a probe for the population (attach_probes), maybe
-    // with no columns; those have no rows, so the count is the others'.
-    if (!pr) throw std::logic_error("checkpoint: state recorder missing on one rank");
-    const std::size_t cols = pr->node_ids.size(), nv = pr->vars.size();
-    const std::size_t rows = pr->width() ? pr->data.size() / pr->width() : 0;
-    std::uint64_t rows_all = rows;
-    MPI_Allreduce(MPI_IN_PLACE, &rows_all, 1, MPI_UINT64_T, MPI_MAX, comm);
-    const std::size_t row_bytes = static_cast<std::size_t>(rows_all) * nv * sizeof(double);
-    std::vector<std::uint64_t> all_ids;
-    std::vector<double> all_data;
-    exchange_rows(
-        row_bytes, pr->node_ids, std::vector<int>(cols, 0),
-        [&](std::size_t c, unsigned char* row) {
-          // This column's samples straight into the row; rows the other
-          // ranks have and this one lacks are zero.
-          for (std::size_t r = 0; r < rows; ++r)
-            std::memcpy(row + r * nv * sizeof(double), &pr->data[r * pr->width() + c * nv], nv * sizeof(double));
-          std::memset(row + rows * nv * sizeof(double), 0, row_bytes - rows * nv * sizeof(double));
-        },
-        [&](std::uint64_t id, const unsigned char* row) {
-          all_ids.push_back(id);
-          const std::size_t at = all_data.size();
-          all_data.resize(at + row_bytes / sizeof(double));
-          std::memcpy(all_data.data() + at, row, row_bytes);
-        },
-        comm);
-    std::uint64_t total = all_ids.size();
-    MPI_Bcast(&total, 1, MPI_UINT64_T, 0, comm);
-    h5::Handle pg = h5::create_group(state, h.populations[p]);
-    h5::Handle ids = h5::create_dataset(pg, "node_ids", H5T_NATIVE_UINT64, {total});
-    h5::write_rows(ids, H5T_NATIVE_UINT64, 0, all_ids.size(), all_ids.data(), true);
-    h5::Handle ds = h5::create_dataset(pg, "data", H5T_NATIVE_DOUBLE, {total, rows_all, static_cast<hsize_t>(nv)});
-    h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, all_ids.size(), all_data.data(), true);
-    h5::write_string_attribute(ds, "variables", join(pr->var_names, ','));
-    h5::write_scalar_attribute(ds, "interval_steps", static_cast<std::uint64_t>(pr->interval));
-  }
-}
-
 std::string utc_now() {
   char buf[32];
   const std::time_t t = std::time(nullptr);
@@ -202,7 +151,7 @@ std::string utc_now() {
 }  // namespace
 
 void write_checkpoint(const std::string& path, const CheckpointHeader& h, const Network& net,
-                      const std::vector<PopulationSpikes>& recorded, MPI_Comm comm) {
+                      const RecorderCheckpoint& rec, MPI_Comm comm) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   // Attributes are written collectively: every rank must pass the same
@@ -236,9 +185,24 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& h, const 
     h5::Handle ds = h5::create_dataset(recorders, "spike_counts", H5T_NATIVE_UINT64, {n});
     h5::write_rows(ds, H5T_NATIVE_UINT64, 0, rank == 0 ? n : 0, h.spike_counts.data(), true);
   }
+  {
+    h5::Handle reports = h5::create_group(recorders, "reports");
+    h5::write_string_attribute(reports, "run", rec.origin.run_id);
+    h5::write_string_attribute(reports, "dir", rec.origin.dir);
+    h5::write_string_dataset(reports, "keys", join(rec.keys, '\n'), rank == 0);
+    const hsize_t n = rec.keys.size();
+    std::vector<std::uint64_t> written, checksum;
+    for (const ReportMark& m : rec.marks) {
+      written.push_back(m.written);
+      checksum.push_back(m.checksum);
+    }
+    h5::Handle w = h5::create_dataset(reports, "written", H5T_NATIVE_UINT64, {n});
+    h5::write_rows(w, H5T_NATIVE_UINT64, 0, rank == 0 ? n : 0, written.data(), true);
+    h5::Handle c = h5::create_dataset(reports, "checksum", H5T_NATIVE_UINT64, {n});
+    h5::write_rows(c, H5T_NATIVE_UINT64, 0, rank == 0 ? n : 0, checksum.data(), true);
+  }
   h5::Handle spikes = h5::create_group(recorders, "spikes");
-  write_spike_populations(spikes, recorded, comm);
-  write_probes(recorders, h, net, comm);
+  write_spike_populations(spikes, rec.carry, comm);
 }
 
 CheckpointHeader read_checkpoint_header(const std::string& path) {
@@ -267,7 +231,7 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
     h.format_version = h5::read_scalar_attribute<std::int32_t>(file, attr);
     attr = "myelin_version";
     h.myelin_version = h5::read_string_attribute(file, attr);
-    if (h.format_version < 1 || h.format_version > checkpoint_format_version)
+    if (h.format_version != checkpoint_format_version)
       bad_file(path, "checkpoint format version " + std::to_string(checkpoint_format_version) + " (the file has version " +
                          std::to_string(h.format_version) + ", written by myelin " + h.myelin_version +
                          "; use that version to restore it)");
@@ -309,15 +273,14 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
   return h;
 }
 
-std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const CheckpointHeader& h, Network& net,
-                                                 const Placement& placement,
-                                                 const std::vector<std::string>& recorded_populations,
-                                                 MPI_Comm comm) {
+RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointHeader& h, Network& net,
+                                      const Placement& placement,
+                                      const std::vector<std::string>& recorded_populations, MPI_Comm comm) {
   int rank = 0, ranks = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &ranks);
   std::string where = "/";
-  std::vector<PopulationSpikes> spikes;
+  RecorderCheckpoint rec;
   // Reading errors on one rank must not leave the others waiting in a
   // collective: each step's outcome is agreed before the next.
   const auto agree = [&](bool ok_here, const std::string& what) {
@@ -423,7 +386,28 @@ std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const 
                   " does not fit its synapses (was the model changed?)");
   }
 
-  // Recorded spikes: each rank takes a contiguous, time-sorted share.
+  // Where the reports stand.
+  {
+    std::string problem;
+    try {
+      where = "/recorders/reports";
+      h5::Handle reports = h5::open_group(file, where);
+      rec.origin.run_id = h5::read_string_attribute(reports, "run");
+      rec.origin.dir = h5::read_string_attribute(reports, "dir");
+      const std::string keys = h5::read_string_dataset(reports, "keys");
+      if (!keys.empty()) rec.keys = split(keys, '\n');
+      const auto written = h5::read_dataset_1d<std::uint64_t>(reports, "written");
+      const auto checksum = h5::read_dataset_1d<std::uint64_t>(reports, "checksum");
+      if (written.size() != rec.keys.size() || checksum.size() != rec.keys.size())
+        throw std::runtime_error("keys, written and checksum differ in length");
+      for (std::size_t i = 0; i < written.size(); ++i) rec.marks.push_back({written[i], checksum[i]});
+    } catch (const std::runtime_error& err) {
+      problem = where + ": " + err.what();
+    }
+    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
+  }
+
+  // The carry: each rank takes a contiguous, time-sorted share.
   for (const std::string& name : recorded_populations) {
     PopulationSpikes s{name, {}, {}};
     std::string problem;
@@ -443,44 +427,9 @@ std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const 
       problem = where + ": " + err.what();
     }
     agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-    spikes.push_back(std::move(s));
+    rec.carry.push_back(std::move(s));
   }
-
-  // State samples: each rank picks its own columns.
-  std::string problem;
-  for (auto& g : net.groups) {
-    StateProbe* pr = g->probe.get();
-    if (!pr || pr->node_ids.empty()) continue;
-    try {
-      where = "/recorders/state/" + h.populations[g->population];
-      const Step rows = h.step / pr->interval;
-      pr->data.assign(static_cast<std::size_t>(rows) * pr->width(), 0.0);
-      if (rows == 0) continue;
-      h5::Handle pg = h5::open_group(file, where);
-      const std::vector<std::uint64_t> ids = h5::read_dataset_1d<std::uint64_t>(pg, "node_ids");
-      h5::Handle ds = h5::open_dataset(pg, "data");
-      const auto dims = h5::dataset_dims(ds);
-      const std::size_t nv = pr->vars.size();
-      if (dims.size() != 3 || dims[0] != ids.size() || dims[1] != static_cast<hsize_t>(rows) || dims[2] != nv ||
-          h5::read_string_attribute(ds, "variables") != join(pr->var_names, ','))
-        throw std::runtime_error("recorded variables or sample count differ from the model's recorder");
-      std::vector<double> col(static_cast<std::size_t>(rows) * nv);
-      for (std::size_t c = 0; c < pr->node_ids.size(); ++c) {
-        const auto it = std::find(ids.begin(), ids.end(), pr->node_ids[c]);
-        if (it == ids.end()) throw std::runtime_error("node " + std::to_string(pr->node_ids[c]) + " was not recorded");
-        h5::read_rows(ds, H5T_NATIVE_DOUBLE, static_cast<hsize_t>(it - ids.begin()), 1, col.data());
-        for (Step r = 0; r < rows; ++r)
-          for (std::size_t v = 0; v < nv; ++v)
-            pr->data[static_cast<std::size_t>(r) * pr->width() + c * nv + v] = col[static_cast<std::size_t>(r) * nv + v];
-      }
-    } catch (const std::runtime_error& e) {
-      problem = where + ": " + e.what();
-      break;
-    }
-  }
-  agree(problem.empty(), "a checkpoint with this model's state recorders; " +
-                             (problem.empty() ? where + " is unreadable on another rank" : problem));
-  return spikes;
+  return rec;
 }
 
 }  // namespace myelin

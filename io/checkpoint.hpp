@@ -14,9 +14,14 @@
 //                          horizon - 1, excitatory and inhibitory, fixed point
 //                          2^-32 pA. The exchange is flushed at a checkpoint,
 //                          so no spike sits in a send buffer.
-//   /recorders/spikes/<pop>/{timestamps,node_ids}   spikes recorded so far
-//   /recorders/state/<pop>/{node_ids,data}          state samples so far
-//   /recorders             attribute spike_counts (per population, all neurons)
+//   /recorders/spike_counts  per population, all neurons
+//   /recorders/reports/{keys, written, checksum}  where each streamed report
+//                          stands ("spikes.h5/<pop>", "<var>.h5/<pop>":
+//                          spikes or sample rows written, and their
+//                          checksum); attributes run (the reports'
+//                          myelin_run) and dir (their output directory)
+//   /recorders/spikes/<pop>/{timestamps,node_ids}   recorded spikes not yet
+//                          in spikes.h5 (less than one chunk)
 //
 // Rows are in node-id order whatever the number of ranks: each rank sends
 // its neurons' rows to the rank owning that block of ids, which writes one
@@ -30,13 +35,16 @@
 #include <string>
 #include <vector>
 
+#include "io/report_stream.hpp"
 #include "io/spike_report.hpp"
 #include "partition/placement.hpp"
 #include "sim/network.hpp"
 
 namespace myelin {
 
-inline constexpr int checkpoint_format_version = 1;
+// 2: reports are streamed; the checkpoint holds their positions, not the
+// recorded spikes and samples themselves.
+inline constexpr int checkpoint_format_version = 2;
 
 struct CheckpointHeader {
   int format_version = checkpoint_format_version;
@@ -52,23 +60,36 @@ struct CheckpointHeader {
   std::string created;                         ///< UTC, ISO 8601
 };
 
+/// Where a run's recordings stand at a checkpoint.
+struct RecorderCheckpoint {
+  ReportOrigin origin;                  ///< whose reports, where
+  std::vector<std::string> keys;        ///< "<file>/<population>"
+  std::vector<ReportMark> marks;        ///< per key
+  std::vector<PopulationSpikes> carry;  ///< this rank's recorded spikes not in the report, per recorded population
+  /// The mark of `key`; zero when the checkpoint has none.
+  ReportMark mark(const std::string& key) const {
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key) return marks[i];
+    return {};
+  }
+};
+
 /// Collective: writes the checkpoint at `path` (the caller handles the
-/// temporary name). `recorded`: this rank's recorded spikes per recorded
-/// population, each sorted by (time, node id).
+/// temporary name). The carry's spikes are sorted by (time, node id).
 void write_checkpoint(const std::string& path, const CheckpointHeader& header, const Network& net,
-                      const std::vector<PopulationSpikes>& recorded, MPI_Comm comm);
+                      const RecorderCheckpoint& recorders, MPI_Comm comm);
 
 /// Reads and checks the header on the calling rank: an InputError (naming
 /// the file and what is wrong) for a missing, truncated, foreign or newer
 /// file.
 CheckpointHeader read_checkpoint_header(const std::string& path);
 
-/// Collective: loads neuron state, ring buffers and probe samples into a
-/// freshly built `net` (any placement), and returns this rank's share of the
-/// recorded spikes (a contiguous time range, sorted). InputError on
-/// mismatch or a failed checksum.
-std::vector<PopulationSpikes> restore_checkpoint(const std::string& path, const CheckpointHeader& header,
-                                                 Network& net, const Placement& placement,
-                                                 const std::vector<std::string>& recorded_populations, MPI_Comm comm);
+/// Collective: loads neuron state and ring buffers into a freshly built
+/// `net` (any placement), and returns where the reports stand, with this
+/// rank's share of the carry (a contiguous time range, sorted) for each of
+/// `recorded_populations`. InputError on mismatch or a failed checksum.
+RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointHeader& header, Network& net,
+                                      const Placement& placement,
+                                      const std::vector<std::string>& recorded_populations, MPI_Comm comm);
 
 }  // namespace myelin

@@ -252,6 +252,44 @@ inline std::vector<hsize_t> dataset_dims(hid_t ds) {
 }
 
 /// A contiguous (unchunked, uncompressed) dataset: written fastest with
+/// Opens an existing file that every rank of `comm` reads and writes with
+/// MPI-IO (collective), metadata collectively as create_file_parallel.
+inline Handle open_file_parallel_readwrite(const std::string& path, MPI_Comm comm) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access list");
+  if (H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL) < 0) throw std::runtime_error("HDF5: cannot use MPI-IO");
+  H5Pset_all_coll_metadata_ops(fapl, true);
+  H5Pset_coll_metadata_write(fapl, true);
+  return Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Fclose, ("open " + path).c_str());
+}
+
+/// An empty dataset that grows along its first dimension: `dims` gives the
+/// other dimensions, `chunk` the chunk shape (rank dims.size() + 1).
+inline Handle create_growing_dataset(hid_t parent, const std::string& name, hid_t type, std::vector<hsize_t> dims,
+                                     const std::vector<hsize_t>& chunk, bool deflate) {
+  dims.insert(dims.begin(), 0);
+  std::vector<hsize_t> max = dims;
+  // An empty dimension cannot hold a chunk of extent >= 1 unless it may grow.
+  for (hsize_t& m : max)
+    if (m == 0) m = H5S_UNLIMITED;
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max.data()), H5Sclose,
+               "create dataspace");
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
+  H5Pset_chunk(plist, static_cast<int>(chunk.size()), chunk.data());
+  // Every element is written before the file is complete: no fill pass.
+  H5Pset_fill_time(plist, H5D_FILL_TIME_NEVER);
+  if (deflate) H5Pset_deflate(plist, 1);
+  return Handle(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, plist, H5P_DEFAULT), H5Dclose,
+                ("create dataset " + name).c_str());
+}
+
+/// Sets the first dimension (growing or truncating). Collective under MPI-IO.
+inline void set_rows(hid_t ds, hsize_t rows) {
+  std::vector<hsize_t> dims = dataset_dims(ds);
+  dims.at(0) = rows;
+  if (H5Dset_extent(ds, dims.data()) < 0) throw std::runtime_error("HDF5: cannot resize a dataset");
+}
+
 /// MPI-IO, by any subset of ranks. Collective under MPI-IO.
 inline Handle create_dataset(hid_t parent, const std::string& name, hid_t type, const std::vector<hsize_t>& dims) {
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "create dataspace");

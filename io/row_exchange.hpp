@@ -20,6 +20,37 @@ inline std::uint64_t sum_all(std::uint64_t x, MPI_Comm comm) {
   return y;
 }
 
+/// True on every rank when `ok` is true on every rank: how collective
+/// code agrees to throw together instead of leaving the others waiting.
+inline bool all_ok(bool ok, MPI_Comm comm) {
+  int mine = ok ? 1 : 0, all = 0;
+  MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm);
+  return all != 0;
+}
+
+/// Gathers every rank's vector onto rank 0 (concatenated in rank order).
+template <class T>
+std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
+  int size = 1, rank = 0;
+  MPI_Comm_size(comm, &size);
+  MPI_Comm_rank(comm, &rank);
+  if (size == 1) return mine;
+  const long long bytes = static_cast<long long>(mine.size() * sizeof(T));
+  if (bytes > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB from one rank");
+  const int n = static_cast<int>(bytes);
+  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
+  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
+  long long total = 0;
+  for (int r = 0; r < size; ++r) {
+    displs[static_cast<std::size_t>(r)] = static_cast<int>(total);
+    total += counts[static_cast<std::size_t>(r)];
+  }
+  if (rank == 0 && total > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB in total");
+  std::vector<T> all(rank == 0 ? static_cast<std::size_t>(total) / sizeof(T) : 0);
+  MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm);
+  return all;
+}
+
 /// Ids [block_begin(r), block_begin(r + 1)) of n are read and written by rank r.
 /// floor(n r / ranks), without overflow: n = q ranks + m.
 inline std::uint64_t block_begin(std::uint64_t n, int r, int ranks) {

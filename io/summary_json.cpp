@@ -67,6 +67,7 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     o << (i ? ", " : "") << "{\"path\": " << quoted(s.checkpoints[i].path) << ", \"time_ms\": " << num(s.checkpoints[i].time_ms)
       << ", \"bytes\": " << s.checkpoints[i].bytes << ", \"write_s\": " << num(s.checkpoints[i].write_s) << "}";
   o << "],\n"
+    << "  \"recording\": {\"appends\": " << s.report_appends << ", \"write_s\": " << num(s.report_write_s) << "},\n"
     << "  \"ranks\": " << s.ranks << ",\n"
     << "  \"threads\": " << s.threads << ",\n"
     << "  \"placement\": " << quoted(s.placement) << ",\n"

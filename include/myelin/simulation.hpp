@@ -15,6 +15,9 @@ struct RunOptions {
   int threads = 0;            ///< 0: OMP_NUM_THREADS, or all cores
   bool progress = true;       ///< progress line on stderr
   bool write_outputs = true;  ///< spikes.h5, state.h5, summary.json
+  /// Recorded spikes and samples a rank buffers before the reports are
+  /// appended to (all ranks append together when one passes it).
+  double record_buffer_mb = 64.0;
   /// "delay-aware": each pair of ranks talks at the interval its smallest
   /// delay allows; "global": all ranks every minimum delay (NEST's scheme).
   std::string exchange = "delay-aware";
@@ -98,6 +101,11 @@ struct RunSummary {
   std::string restored_from;
   std::vector<CheckpointRecord> checkpoints;
   int stopped_by_signal = 0;  ///< SIGUSR1/SIGTERM that ended the run early
+  /// Appends to the reports (collective: when a rank's buffer is full, at
+  /// checkpoints and at the end) and the wall time they took; sim_time_s
+  /// includes only those made while simulating.
+  std::uint64_t report_appends = 0;
+  double report_write_s = 0.0;
 };
 
 /// Spikes as (population-local node id, time in ms), in time order; under

@@ -50,10 +50,26 @@ void inspect_checkpoint(const std::string& path, hid_t file) {
                 shape(file, g + "/state").c_str(), h5::read_string_attribute(st, "variables").c_str(),
                 shape(file, g + "/input").c_str(), static_cast<unsigned long long>(h.spike_counts[p]));
   }
+  // Where the reports stood: written into OUTPUT/<file>, plus spikes kept
+  // here until they fill a chunk.
+  h5::Handle reports = h5::open_group(file, "recorders/reports");
+  std::printf("reports:     in %s\n", h5::read_string_attribute(reports, "dir").c_str());
+  const std::string keys = h5::read_string_dataset(reports, "keys");
+  const auto written = h5::read_dataset_1d<std::uint64_t>(reports, "written");
   h5::Handle spikes = h5::open_group(file, "recorders/spikes");
-  for (const auto& p : children(spikes))
-    std::printf("recorded:    %s: %llu spikes\n", p.c_str(),
-                static_cast<unsigned long long>(rows(spikes, p + "/timestamps")));
+  std::size_t i = 0;
+  for (std::size_t b = 0; b < keys.size() && i < written.size(); ++i) {
+    const std::size_t e = std::min(keys.find('\n', b), keys.size());
+    const std::string key = keys.substr(b, e - b);
+    b = e + 1;
+    const bool spike_report = key.rfind("spikes.h5/", 0) == 0;
+    std::printf("  %-24s %llu %s written", key.c_str(), static_cast<unsigned long long>(written[i]),
+                spike_report ? "spikes" : "samples");
+    const std::string pop = key.substr(key.find('/') + 1);
+    if (spike_report && h5::exists(spikes, pop))
+      std::printf(", %llu more held here", static_cast<unsigned long long>(rows(spikes, pop + "/timestamps")));
+    std::printf("\n");
+  }
 }
 
 void inspect_spikes(hid_t file) {

@@ -59,6 +59,9 @@ int run_command(const std::vector<std::string>& args) {
       ("checkpoint-every", po::value<double>(), "write a checkpoint every so many ms of biological time")
       ("checkpoint-at", po::value<std::vector<double>>()->multitoken(), "write checkpoints at these times (ms)")
       ("checkpoint-dir", po::value<std::string>(), "where checkpoints go (default: OUTPUT/checkpoints)")
+      ("record-buffer", po::value<double>()->default_value(64.0),
+       "MB of recorded spikes and state samples a rank buffers; when one rank passes it,\n"
+       "all append them to the reports (OUTPUT/*.h5.partial until the run ends)")
       ("checkpoint-keep", po::value<int>()->default_value(2), "newest checkpoints kept; older ones are removed\n"
        "once a new one is complete")
       ("no-signal-checkpoint", "let SIGUSR1/SIGTERM end the run without a checkpoint")
@@ -109,6 +112,7 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("checkpoint-at")) ro.checkpoint_at_ms = vm["checkpoint-at"].as<std::vector<double>>();
   if (vm.count("checkpoint-dir")) ro.checkpoint_dir = vm["checkpoint-dir"].as<std::string>();
   ro.checkpoint_keep = vm["checkpoint-keep"].as<int>();
+  ro.record_buffer_mb = vm["record-buffer"].as<double>();
   if (ro.checkpoint_keep < 1)
     throw InputError("--checkpoint-keep", "", std::to_string(ro.checkpoint_keep), "at least 1");
   ro.checkpoint_on_signal = !vm.count("no-signal-checkpoint");

@@ -26,30 +26,34 @@ Step CheckpointTrigger::next_scheduled(Step t) const {
   return next;
 }
 
-bool CheckpointTrigger::stop_at(Step t1) {
-  const bool stop = poll(t1);
+bool CheckpointTrigger::stop_at(Step t1, bool want_flush) {
+  const bool stop = poll(t1, want_flush);
   if (stop) stopped_at_ = t1;
   return stop;
 }
 
-bool CheckpointTrigger::poll(Step t1) {
+bool CheckpointTrigger::poll(Step t1, bool want_flush) {
+  flush_ = false;
   bool stop = std::binary_search(schedule_.at.begin(), schedule_.at.end(), t1) ||
               (schedule_.every > 0 && t1 % schedule_.every == 0);
-  if (!schedule_.on_signal || signal_) return stop;
+  const bool watch_signals = schedule_.on_signal && !signal_;
   if (ranks_ == 1) {
-    if ((signal_ = StopSignals::pending())) stop = true;
+    if (watch_signals && (signal_ = StopSignals::pending())) stop = true;
+    flush_ = want_flush;
     return stop;
   }
   if (t1 % poll_ != 0 || t1 >= t_end_) return stop;
   if (request_ != MPI_REQUEST_NULL) {
     MPI_Wait(&request_, MPI_STATUS_IGNORE);
-    if (all_) {
-      signal_ = all_;
-      return true;
+    flush_ = all_[1] != 0;
+    if (watch_signals && all_[0]) {
+      signal_ = all_[0];
+      stop = true;
     }
   }
-  mine_ = StopSignals::pending();
-  MPI_Iallreduce(&mine_, &all_, 1, MPI_INT, MPI_MAX, comm_, &request_);
+  mine_[0] = watch_signals ? StopSignals::pending() : 0;
+  mine_[1] = want_flush ? 1 : 0;
+  MPI_Iallreduce(mine_, all_, 2, MPI_INT, MPI_MAX, comm_, &request_);
   return stop;
 }
 

@@ -27,14 +27,11 @@ void prepare_probes(Network& net, Step t0, Step steps) {
 
 }  // namespace
 
-Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& record, int threads,
-              Progress& bar, SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger) {
-  const std::size_t n_pop = record.size();
-  if (out.spike_counts.size() != n_pop) {
-    out.node_ids.assign(n_pop, {});
-    out.times.assign(n_pop, {});
-    out.spike_counts.assign(n_pop, 0);
-  }
+Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& bar,
+              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger) {
+  const std::size_t n_pop = net.pop_first_gid.size();
+  if (out.spike_counts.size() != n_pop) out.spike_counts.assign(n_pop, 0);
+  std::vector<PopulationSpikes>& recorded = recording.spikes();
 
   const Step m = net.min_delay;
   // The end of the slice starting at t0: the next multiple of m (so the
@@ -101,9 +98,10 @@ Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& r
         for (const SourceSpike& s : slice_spikes) {
           const std::size_t pop = static_cast<std::size_t>(
               std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), s.gid) - net.pop_first_gid.begin() - 1);
-          if (!record[pop]) continue;
-          out.node_ids[pop].push_back(s.gid - net.pop_first_gid[pop]);
-          out.times[pop].push_back(static_cast<double>(s.step + 1) * net.dt);
+          const int k = recording.slot(pop);
+          if (k < 0) continue;
+          recorded[static_cast<std::size_t>(k)].node_ids.push_back(s.gid - net.pop_first_gid[pop]);
+          recorded[static_cast<std::size_t>(k)].timestamps.push_back(static_cast<double>(s.step + 1) * net.dt);
         }
         const Step t1 = ctx.t0 + ctx.steps;
         if (!error) try {
@@ -113,7 +111,9 @@ Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& r
           }
         flush_now = false;
         if (trigger && !error) try {
-            flush_now = trigger->stop_at(t1);
+            flush_now = trigger->stop_at(t1, recording.over_budget(net));
+            // At a stop the caller flushes the recording before the checkpoint.
+            if (!flush_now && trigger->flush_due()) recording.flush(net, t1);
           } catch (...) {
             error = std::current_exception();
           }

@@ -10,12 +10,11 @@
 #include "exchange/spike.hpp"
 #include "sim/checkpoint_trigger.hpp"
 #include "sim/network.hpp"
+#include "sim/recording.hpp"
 
 namespace myelin {
 
 struct SimulationOutput {
-  std::vector<std::vector<std::uint64_t>> node_ids;  ///< per population, recorded ones only
-  std::vector<std::vector<double>> times;            ///< ms
   std::vector<std::uint64_t> spike_counts;           ///< per population, all
   std::uint64_t events = 0;                          ///< synaptic events delivered
   std::uint64_t spikes_emitted = 0;                  ///< by this rank's neurons in this process (progress line)
@@ -29,8 +28,9 @@ struct SimulationOutput {
 /// At such a stop the exchange is flushed, so every spike emitted before it
 /// is in the ring buffers: the state a checkpoint saves. Slices end at
 /// multiples of the minimum delay and at scheduled checkpoints.
-/// `record[p]`: keep spike times of this rank's neurons of population p.
-Step simulate(Network& net, Step t_begin, Step t_end, const std::vector<bool>& record, int threads,
-              Progress& progress, SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger);
+/// Recorded spikes go to `recording`, which is flushed at the boundaries
+/// where `trigger` says a rank's buffers are full.
+Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& progress,
+              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger);
 
 }  // namespace myelin

@@ -2,10 +2,13 @@
 
 #include <mpi.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <map>
@@ -22,8 +25,6 @@
 #include "io/checkpoint_files.hpp"
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
-#include "io/spike_report.hpp"
-#include "io/state_report.hpp"
 #include "io/summary_json.hpp"
 #include "io/units.hpp"
 #include "myelin/error.hpp"
@@ -32,32 +33,10 @@
 #include "sim/checkpoint_trigger.hpp"
 #include "sim/engine.hpp"
 #include "sim/network.hpp"
+#include "sim/recording.hpp"
 
 namespace myelin {
 namespace {
-
-/// Gathers every rank's vector onto rank 0 (concatenated in rank order).
-template <class T>
-std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
-  int size = 1, rank = 0;
-  MPI_Comm_size(comm, &size);
-  MPI_Comm_rank(comm, &rank);
-  if (size == 1) return mine;
-  const long long bytes = static_cast<long long>(mine.size() * sizeof(T));
-  if (bytes > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB from one rank");
-  const int n = static_cast<int>(bytes);
-  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
-  MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  long long total = 0;
-  for (int r = 0; r < size; ++r) {
-    displs[static_cast<std::size_t>(r)] = static_cast<int>(total);
-    total += counts[static_cast<std::size_t>(r)];
-  }
-  if (rank == 0 && total > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB in total");
-  std::vector<T> all(rank == 0 ? static_cast<std::size_t>(total) / sizeof(T) : 0);
-  MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm);
-  return all;
-}
 
 /// Sources (neurons, not generators) with synapses on this rank, with the
 /// smallest delay of those synapses, in gid order.
@@ -120,83 +99,17 @@ void attach_probes(const ModelSpec& spec, Network& net) {
   }
 }
 
-/// Writes one SONATA report per recorded variable; every rank takes part
-/// (its columns are gathered), rank 0 writes.
-void write_state_reports(const ModelSpec& spec, const Network& net, const std::string& dir, MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  std::map<std::string, std::vector<PopulationTrace>> by_var;
-  std::map<std::string, std::string> units;
-  for (const auto& g : net.groups) {
-    const StateProbe* local = g->probe.get();
-    if (!local) continue;
-    // Columns of all ranks: gather ids, per-rank column counts and data
-    // (rows x columns x vars per rank), then order columns by node id, as
-    // one rank would.
-    const std::vector<std::uint64_t> ids = gather_to_root(local->node_ids, comm);
-    const std::vector<std::uint64_t> cols_per_rank =
-        gather_to_root(std::vector<std::uint64_t>{local->node_ids.size()}, comm);
-    const std::vector<double> data = gather_to_root(local->data, comm);
-    if (rank != 0) continue;
-    const std::size_t nv = local->vars.size();
-    const std::size_t rows = ids.empty() ? 0 : data.size() / (ids.size() * nv);
-    // Where each gathered column lives: its rank's block, and its index there.
-    std::vector<std::size_t> block_start, block_cols, col_in_block;
-    for (std::size_t r = 0, offset = 0; r < cols_per_rank.size(); ++r) {
-      for (std::size_t k = 0; k < cols_per_rank[r]; ++k) {
-        block_start.push_back(offset);
-        block_cols.push_back(cols_per_rank[r]);
-        col_in_block.push_back(k);
-      }
-      offset += rows * cols_per_rank[r] * nv;
-    }
-    std::vector<std::size_t> order(ids.size());
-    for (std::size_t c = 0; c < ids.size(); ++c) order[c] = c;
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
-    // One trace per variable, its columns in node-id order.
-    const ModelEntry* m = find_neuron_model(spec.populations[g->population].model);
-    const std::size_t cols = ids.size();
-    for (std::size_t v = 0; v < nv; ++v) {
-      PopulationTrace t;
-      t.population = spec.populations[g->population].name;
-      t.data.resize(rows * cols);
-      for (std::size_t newc = 0; newc < cols; ++newc) {
-        const std::size_t c = order[newc];
-        t.node_ids.push_back(ids[c]);
-        for (std::size_t r = 0; r < rows; ++r)
-          t.data[r * cols + newc] = data[block_start[c] + (r * block_cols[c] + col_in_block[c]) * nv + v];
-      }
-      t.t_step = static_cast<double>(local->interval) * spec.run.dt;
-      t.t_start = t.t_step;
-      t.t_stop = t.t_start + static_cast<double>(rows) * t.t_step;
-      by_var[local->var_names[v]].push_back(std::move(t));
-      units[local->var_names[v]] = base_unit(m->state[static_cast<std::size_t>(local->vars[v])].dim);
-    }
-  }
-  if (rank != 0) return;
-  for (const auto& [var, traces] : by_var)
-    write_state_report((std::filesystem::path(dir) / (var + ".h5")).string(), var, units[var], traces);
-}
-
-
-/// The recorded spikes of this rank, per recorded population.
-std::vector<PopulationSpikes> recorded_spikes(const ModelSpec& spec, const std::vector<bool>& record,
-                                              const SimulationOutput& out) {
-  std::vector<PopulationSpikes> v;
-  for (std::size_t p = 0; p < spec.populations.size(); ++p)
-    if (record[p]) v.push_back({spec.populations[p].name, out.node_ids[p], out.times[p]});
-  return v;
-}
-
 Step checked_step(double ms, double dt, const std::string& option) {
   if (!(ms > 0) || !on_grid(ms, dt))
     throw InputError(option, "", std::to_string(ms), "a positive multiple of dt = " + std::to_string(dt) + " ms");
   return to_steps(ms, dt);
 }
 
-/// Loads a checkpoint into the freshly built network; returns its step.
-Step restore_run(const ModelSpec& spec, const std::string& path, Network& net, const Placement& placement,
-                 const std::vector<bool>& record, Step t_end, SimulationOutput& out, MPI_Comm comm) {
+/// Loads a checkpoint into the freshly built network; returns where its
+/// recordings stand, and its step in `step`.
+RecorderCheckpoint restore_run(const ModelSpec& spec, const std::string& path, Network& net,
+                               const Placement& placement, const std::vector<bool>& record, Step t_end,
+                               SimulationOutput& out, Step& step, MPI_Comm comm) {
   const CheckpointHeader h = read_checkpoint_header(path);
   if (h.model_hash != hex(structure_hash(spec)))
     throw InputError(path, "model_hash", h.model_hash,
@@ -216,21 +129,28 @@ Step restore_run(const ModelSpec& spec, const std::string& path, Network& net, c
   std::vector<std::string> recorded;
   for (std::size_t p = 0; p < spec.populations.size(); ++p)
     if (record[p]) recorded.push_back(spec.populations[p].name);
-  std::vector<PopulationSpikes> spikes = restore_checkpoint(path, h, net, placement, recorded, comm);
+  RecorderCheckpoint rec = restore_checkpoint(path, h, net, placement, recorded, comm);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
-  const std::size_t n_pop = spec.populations.size();
-  out.node_ids.assign(n_pop, {});
-  out.times.assign(n_pop, {});
-  out.spike_counts.assign(n_pop, 0);
+  out.spike_counts.assign(spec.populations.size(), 0);
   // Totals are summed over ranks at the end: rank 0 carries the past.
   if (rank == 0) out.spike_counts = h.spike_counts;
-  for (auto& ps : spikes) {
-    const std::size_t p = *spec.population_index(ps.population);
-    out.node_ids[p] = std::move(ps.node_ids);
-    out.times[p] = std::move(ps.timestamps);
-  }
-  return h.step;
+  step = h.step;
+  return rec;
+}
+
+/// Names the reports of a fresh run, so that a restore finds them again:
+/// model, seed, start time and process (rank 0's, the same on all ranks).
+std::string new_run_id(const ModelSpec& spec, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  char buf[128] = {0};
+  if (rank == 0)
+    std::snprintf(buf, sizeof buf, "%s-%llu-%lld-%d", hex(structure_hash(spec)).c_str(),
+                  static_cast<unsigned long long>(spec.run.seed), static_cast<long long>(std::time(nullptr)),
+                  static_cast<int>(::getpid()));
+  MPI_Bcast(buf, sizeof buf, MPI_CHAR, 0, comm);
+  return buf;
 }
 
 }  // namespace
@@ -273,7 +193,8 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   s.placement = placement->name();
   WallTimer build_timer;
   Network net = build_network(spec, threads, *placement, rank);
-  attach_probes(spec, net);
+  // State samples go only to report files.
+  if (options.write_outputs) attach_probes(spec, net);
   // The slice is the global minimum delay: a rank may only run ahead as far
   // as the shortest delay from any other rank allows.
   std::uint64_t local_min = net.connectivity.min_delay ? net.connectivity.min_delay : ~0ull, global_min = 0;
@@ -298,10 +219,17 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   const Step t_end = to_steps(spec.run.t_stop, spec.run.dt);
   SimulationOutput out;
   Step t_begin = 0;
+  std::optional<RecorderCheckpoint> resumed;
   if (!options.restore.empty()) {
     s.restored_from = resolve_checkpoint(options.restore);
-    t_begin = restore_run(spec, s.restored_from, net, *placement, record, t_end, out, comm);
+    resumed = restore_run(spec, s.restored_from, net, *placement, record, t_end, out, t_begin, comm);
   }
+  if (!(options.record_buffer_mb > 0))
+    throw InputError("--record-buffer", "", std::to_string(options.record_buffer_mb), "a positive size in MB");
+  Recording recording(spec, net, record, options.write_outputs ? options.output_dir : std::string(),
+                      static_cast<std::size_t>(options.record_buffer_mb * 1048576.0), new_run_id(spec, comm), comm,
+                      resumed ? &*resumed : nullptr, t_begin);
+  resumed.reset();
   CheckpointSchedule schedule;
   schedule.on_signal = options.checkpoint_on_signal;
   if (options.checkpoint_every_ms > 0)
@@ -326,7 +254,7 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
                  options.progress && rank == 0);
     Step t = t_begin;
     while (t < t_end) {
-      t = simulate(net, t, t_end, record, threads, bar, out, *exchange, &trigger);
+      t = simulate(net, t, t_end, recording, threads, bar, out, *exchange, &trigger);
       if (trigger.stopped_at() != t) continue;
       if (rank == 0 && trigger.signal()) prepare_output_dir(checkpoint_dir);
       CheckpointHeader h;
@@ -345,10 +273,14 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
       MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
                     MPI_UINT64_T, MPI_SUM, comm);
       WallTimer wt;
+      // The reports are written up to t and made durable before the
+      // checkpoint records how far they go.
+      recording.flush(net, t);
+      const RecorderCheckpoint rec = recording.checkpoint_state();
       CheckpointRecord c;
       c.path = commit_checkpoint(checkpoint_dir, checkpoint_file_name(t, spec.run.dt), options.checkpoint_keep,
                                  [&](const std::string& temp) {
-                                   write_checkpoint(temp, h, net, recorded_spikes(spec, record, out), comm);
+                                   write_checkpoint(temp, h, net, rec, comm);
                                  },
                                  comm);
       c.write_s = wt.seconds();
@@ -426,27 +358,12 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
     s.populations.push_back(r);
   }
 
-  if (options.write_outputs) {
-    namespace fs = std::filesystem;
-    // Every rank writes its own spikes into the one file (MPI-IO).
-    std::vector<PopulationSpikes> reports;
-    for (std::size_t p = 0; p < spec.populations.size(); ++p)
-      if (record[p]) reports.push_back({spec.populations[p].name, out.node_ids[p], out.times[p]});
-    write_spike_report((fs::path(options.output_dir) / "spikes.h5").string(), reports, comm);
-    write_state_reports(spec, net, options.output_dir, comm);
-  }
-  if (spikes_out) {
-    // Library callers get every spike on rank 0, merged into the order one
-    // rank records them in: by time, then node id.
-    spikes_out->node_ids.assign(spec.populations.size(), {});
-    spikes_out->times.assign(spec.populations.size(), {});
-    for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-      if (!record[p]) continue;
-      const PopulationSpikes all = redistribute_by_time({"", out.node_ids[p], out.times[p]}, comm);
-      spikes_out->node_ids[p] = gather_to_root(all.node_ids, comm);
-      spikes_out->times[p] = gather_to_root(all.timestamps, comm);
-    }
-  }
+  recording.finish(net, static_cast<Step>(std::llround(s.t_reached_ms / spec.run.dt)));
+  // Library callers get every spike on rank 0, in the order one rank
+  // records them in: by time, then node id.
+  s.report_appends = recording.appends();
+  s.report_write_s = recording.write_seconds();
+  if (spikes_out) recording.all_spikes(spikes_out->node_ids, spikes_out->times);
   double mem = peak_memory_mb(), mem_max = 0;
   MPI_Allreduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, comm);
   s.peak_memory_mb = mem_max;

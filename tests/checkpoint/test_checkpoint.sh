@@ -131,11 +131,11 @@ sed 's/^seed = .*/seed = 7/' mixed.toml > other_seed.toml
 expect 2 "seed" -- "$MYELIN" run other_seed.toml --restore good.h5 --t-stop 400 -q -o bad
 cp good.h5 newer.h5
 /usr/bin/python3 -c "import h5py; f = h5py.File('newer.h5', 'r+'); f.attrs.modify('format_version', 99)"
-expect 2 "format version 1.*99" -- "$MYELIN" run --restore newer.h5 --t-stop 400 -q -o bad
+expect 2 "format version 2.*99" -- "$MYELIN" run --restore newer.h5 --t-stop 400 -q -o bad
 expect 2 "stop time after" -- "$MYELIN" run --restore good.h5 -q -o bad
 expect 2 "--checkpoint-every.*positive" -- "$MYELIN" run mixed.toml --checkpoint-every -5 -q -o bad
 expect 2 "--checkpoint-at.*multiple of dt" -- "$MYELIN" run mixed.toml --checkpoint-at 10.05 -q -o bad
-expect 0 "myelin checkpoint.*format version 1" -- "$MYELIN" inspect good.h5
+expect 0 "myelin checkpoint.*format version 2" -- "$MYELIN" inspect good.h5
 expect 0 "time: +300.000 ms" -- "$MYELIN" inspect good.h5
 expect 0 "SONATA spike report" -- "$MYELIN" inspect mixed_ref/spikes.h5
 expect 0 "SONATA state report" -- "$MYELIN" inspect mixed_ref/V_m.h5
