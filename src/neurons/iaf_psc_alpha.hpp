@@ -61,40 +61,10 @@ struct IafPscAlpha : LifState<IafPscAlpha> {
           ref_steps(static_cast<double>(std::llround(p.t_ref / dt))) {}
   };
 
-  struct State {
-    std::vector<double> V, I_ex, dI_ex, I_in, dI_in, I_dc;
-    std::vector<std::int32_t> ref;
-    void resize(std::size_t n) {
-      V.resize(n); I_ex.resize(n); dI_ex.resize(n); I_in.resize(n); dI_in.resize(n); I_dc.resize(n);
-      ref.resize(n);
-    }
-  };
-
-  /// A block of NB neurons stepped together (see IafPscExp::Lanes).
+  /// State variables (see IafPscExp::Var).
   enum Var : std::size_t { V_, I_ex_, dI_ex_, I_in_, dI_in_, I_dc_, ref_, n_vars };
   /// Checkpoint names of the variables (V relative to E_L, as stored).
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "dI_ex", "I_in", "dI_in", "I_dc", "refractory_steps"};
-  template <std::size_t NB>
-  struct Lanes {
-    double x[n_vars][NB];
-  };
-  template <std::size_t NB>
-  static void load(const State& s, std::size_t i0, Lanes<NB>& l) {
-    for (std::size_t j = 0; j < NB; ++j) {
-      l.x[V_][j] = s.V[i0 + j]; l.x[I_ex_][j] = s.I_ex[i0 + j]; l.x[dI_ex_][j] = s.dI_ex[i0 + j];
-      l.x[I_in_][j] = s.I_in[i0 + j]; l.x[dI_in_][j] = s.dI_in[i0 + j]; l.x[I_dc_][j] = s.I_dc[i0 + j];
-      l.x[ref_][j] = s.ref[i0 + j];
-    }
-  }
-  template <std::size_t NB>
-  static void store(State& s, std::size_t i0, const Lanes<NB>& l) {
-    for (std::size_t j = 0; j < NB; ++j) {
-      s.V[i0 + j] = l.x[V_][j]; s.I_ex[i0 + j] = l.x[I_ex_][j]; s.dI_ex[i0 + j] = l.x[dI_ex_][j];
-      s.I_in[i0 + j] = l.x[I_in_][j]; s.dI_in[i0 + j] = l.x[dI_in_][j]; s.I_dc[i0 + j] = l.x[I_dc_][j];
-      s.ref[i0 + j] = static_cast<std::int32_t>(l.x[ref_][j]);
-    }
-  }
-
   /// One step, branch-free, for T = double or simd::Vec (see IafPscExp::step).
   template <class T>
   static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {

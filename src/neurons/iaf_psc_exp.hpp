@@ -50,39 +50,11 @@ struct IafPscExp : LifState<IafPscExp> {
           ref_steps(static_cast<double>(std::llround(p.t_ref / dt))) {}
   };
 
-  /// Structure of arrays: one entry per local neuron of the group.
-  struct State {
-    std::vector<double> V, I_ex, I_in, I_dc;
-    std::vector<std::int32_t> ref;
-    void resize(std::size_t n) {
-      V.resize(n); I_ex.resize(n); I_in.resize(n); I_dc.resize(n); ref.resize(n);
-    }
-  };
-
-  /// State of a block of NB neurons while they are stepped together:
-  /// x[variable][lane]. The refractory counter is a double here so that the
-  /// whole step is double arithmetic and selects, which runs on SIMD lanes.
+  /// State variables: one column each in the group (VarColumns), one row
+  /// each in a block of lanes being stepped.
   enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, n_vars };
   /// Checkpoint names of the variables (V relative to E_L, as stored).
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "I_in", "I_dc", "refractory_steps"};
-  template <std::size_t NB>
-  struct Lanes {
-    double x[n_vars][NB];
-  };
-  template <std::size_t NB>
-  static void load(const State& s, std::size_t i0, Lanes<NB>& l) {
-    for (std::size_t j = 0; j < NB; ++j) {
-      l.x[V_][j] = s.V[i0 + j]; l.x[I_ex_][j] = s.I_ex[i0 + j]; l.x[I_in_][j] = s.I_in[i0 + j];
-      l.x[I_dc_][j] = s.I_dc[i0 + j]; l.x[ref_][j] = s.ref[i0 + j];
-    }
-  }
-  template <std::size_t NB>
-  static void store(State& s, std::size_t i0, const Lanes<NB>& l) {
-    for (std::size_t j = 0; j < NB; ++j) {
-      s.V[i0 + j] = l.x[V_][j]; s.I_ex[i0 + j] = l.x[I_ex_][j]; s.I_in[i0 + j] = l.x[I_in_][j];
-      s.I_dc[i0 + j] = l.x[I_dc_][j]; s.ref[i0 + j] = static_cast<std::int32_t>(l.x[ref_][j]);
-    }
-  }
 
   /// One step of one neuron (T = double) or of SIMD lanes (T = simd::Vec);
   /// in_ex/in_in are the summed weights (pA) arriving this step. Returns 1

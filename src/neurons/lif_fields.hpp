@@ -32,16 +32,16 @@ inline std::vector<FieldInfo> lif_state_info() {
 }
 
 /// Initial state and recording for current-based LIF models, shared by
-/// CRTP: Model has State {V, I_ex, I_in}, Lanes x[var][lane] with enum
-/// indices V_, I_ex_, I_in_, and Parameters with E_L. V is stored relative
+/// CRTP: Model has variables with enum indices V_, I_ex_, I_in_ (state
+/// columns s[var][neuron], lanes x[var][lane]) and Parameters with E_L. V is stored relative
 /// to E_L (as in NEST) and reported in absolute mV.
 template <class Model>
 struct LifState {
   template <class State, class Parameters>
   static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
-    if (var == "V_m") s.V[i] = value - p.E_L;
-    else if (var == "I_syn_ex") s.I_ex[i] = value;
-    else if (var == "I_syn_in") s.I_in[i] = value;
+    if (var == "V_m") s[Model::V_][i] = value - p.E_L;
+    else if (var == "I_syn_ex") s[Model::I_ex_][i] = value;
+    else if (var == "I_syn_in") s[Model::I_in_][i] = value;
   }
   template <class Parameters>
   static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }

@@ -5,6 +5,7 @@
 // its state in registers, reading its ring-buffer slots and drawing its
 // Poisson input on the way. There is no virtual call per neuron or step.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <memory>
@@ -93,11 +94,27 @@ class NeuronGroup {
   std::unique_ptr<StateProbe> probe;
 };
 
+/// A group's state: one column per model variable (structure of arrays),
+/// all doubles (refractory counters too) so that the vectorised step works
+/// on them unchanged.
+template <std::size_t N>
+using VarColumns = std::array<std::vector<double>, N>;
+
+/// The state of NB neurons while they are stepped together: x[variable][lane].
+template <std::size_t N, std::size_t NB>
+struct Lanes {
+  double x[N][NB];
+};
+
 template <class Model>
 class GroupImpl final : public NeuronGroup {
  public:
+  static constexpr std::size_t nv = Model::n_vars;
+  template <std::size_t NB>
+  using ModelLanes = Lanes<nv, NB>;
+
   GroupImpl(const typename Model::Parameters& p, double dt, std::size_t n) : params_(p), prop_(p, dt) {
-    state_.resize(n);
+    for (auto& c : state_) c.resize(n);
   }
 
   void set_initial(std::size_t i, const std::string& var, double value) override {
@@ -110,14 +127,10 @@ class GroupImpl final : public NeuronGroup {
     return {std::begin(Model::var_names), std::end(Model::var_names)};
   }
   void get_state(std::size_t i, double* x) const override {
-    typename Model::template Lanes<1> l;
-    Model::load(state_, i, l);
-    for (std::size_t v = 0; v < Model::n_vars; ++v) x[v] = l.x[v][0];
+    for (std::size_t v = 0; v < nv; ++v) x[v] = state_[v][i];
   }
   void set_state(std::size_t i, const double* x) override {
-    typename Model::template Lanes<1> l;
-    for (std::size_t v = 0; v < Model::n_vars; ++v) l.x[v][0] = x[v];
-    Model::store(state_, i, l);
+    for (std::size_t v = 0; v < nv; ++v) state_[v][i] = x[v];
   }
 
   void update(const SliceContext& ctx, std::size_t begin, std::size_t end, std::vector<LocalSpike>& out) override {
@@ -165,6 +178,17 @@ class GroupImpl final : public NeuronGroup {
     for (const PoissonInput& p : poisson) add_poisson<NB>(p, ctx.seed, gids[i], c0, n, &in[p.weight < 0.f ? 1 : 0][0][j]);
   }
 
+  template <std::size_t NB>
+  void load(std::size_t i0, ModelLanes<NB>& l) const {
+    for (std::size_t v = 0; v < nv; ++v)
+      for (std::size_t j = 0; j < NB; ++j) l.x[v][j] = state_[v][i0 + j];
+  }
+  template <std::size_t NB>
+  void store(std::size_t i0, const ModelLanes<NB>& l) {
+    for (std::size_t v = 0; v < nv; ++v)
+      for (std::size_t j = 0; j < NB; ++j) state_[v][i0 + j] = l.x[v][j];
+  }
+
   /// The fast path: NB neurons without probes or dc changes, four SIMD
   /// lanes at a time. Each group of lanes runs through the whole chunk with
   /// its state in registers; the step makes no call.
@@ -172,10 +196,9 @@ class GroupImpl final : public NeuronGroup {
   void update_block(const SliceContext& ctx, const typename Model::Propagators& q, std::size_t i0,
                     std::vector<LocalSpike>& out) {
     static_assert(NB % simd::width == 0);
-    constexpr std::size_t nv = Model::n_vars;
     const Step t1 = ctx.t0 + ctx.steps;
-    typename Model::template Lanes<NB> l;
-    Model::load(state_, i0, l);
+    ModelLanes<NB> l;
+    load(i0, l);
     alignas(64) double in[2][chunk][NB];
     for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
       const Step n = std::min(chunk, t1 - c0);
@@ -194,7 +217,7 @@ class GroupImpl final : public NeuronGroup {
         for (std::uint32_t f = fired[j]; f; f &= f - 1)
           out.push_back({c0 + std::countr_zero(f), static_cast<std::uint32_t>(first_local + i0 + j)});
     }
-    Model::store(state_, i0, l);
+    store(i0, l);
   }
 
   /// The general path for one neuron: dc changes and state sampling.
@@ -205,8 +228,8 @@ class GroupImpl final : public NeuronGroup {
     StateProbe* pr = probe.get();
     const std::int32_t col = pr ? pr->column[i] : -1;
     const auto local = static_cast<std::uint32_t>(first_local + i);
-    typename Model::template Lanes<1> l;
-    Model::load(state_, i, l);
+    ModelLanes<1> l;
+    load(i, l);
     alignas(64) double in[2][chunk][1];
     for (Step c0 = ctx.t0; c0 < t1; c0 += chunk) {
       const Step n = std::min(chunk, t1 - c0);
@@ -217,14 +240,14 @@ class GroupImpl final : public NeuronGroup {
           l.x[Model::I_dc_][0] += dc_it->delta;
           ++dc_it;
         }
-        double x[Model::n_vars];
-        for (std::size_t v = 0; v < Model::n_vars; ++v) x[v] = l.x[v][0];
+        double x[nv];
+        for (std::size_t v = 0; v < nv; ++v) x[v] = l.x[v][0];
         if (Model::step(x, q, in[0][s][0], in[1][s][0]) != 0.0) out.push_back({k, local});
-        for (std::size_t v = 0; v < Model::n_vars; ++v) l.x[v][0] = x[v];
+        for (std::size_t v = 0; v < nv; ++v) l.x[v][0] = x[v];
         if (col >= 0 && (k + 1) % pr->interval == 0) record(l, *pr, col, (k + 1) / pr->interval);
       }
     }
-    Model::store(state_, i, l);
+    store(i, l);
   }
 
   /// Adds the Poisson counts for steps [c0, c0 + n) of one neuron into
@@ -251,7 +274,7 @@ class GroupImpl final : public NeuronGroup {
     return v;
   }
 
-  void record(const typename Model::template Lanes<1>& l, StateProbe& pr, std::int32_t col, Step sample) {
+  void record(const ModelLanes<1>& l, StateProbe& pr, std::int32_t col, Step sample) {
     // Rows for this slice were allocated by the engine before the update;
     // threads write disjoint columns.
     double* row = pr.data.data() + (pr.slice_row0 + static_cast<std::size_t>(sample - pr.slice_first)) * pr.width();
@@ -261,7 +284,7 @@ class GroupImpl final : public NeuronGroup {
 
   typename Model::Parameters params_;
   typename Model::Propagators prop_;
-  typename Model::State state_;
+  VarColumns<nv> state_;
 };
 
 }  // namespace myelin
