@@ -191,6 +191,15 @@ std::vector<std::string> names_of(const tvalue& v, const std::string& field, con
   return out;
 }
 
+/// What a synaptic weight onto population `name` is: its model's weight
+/// dimension (pA for current-based models, nS for conductance-based, mV
+/// for voltage jumps).
+Dimension weight_dimension(const ModelSpec& spec, const std::string& name) {
+  const PopulationSpec& ps = spec.populations[*spec.population_index(name)];
+  const ModelEntry* m = find_neuron_model(ps.model);
+  return m ? m->weight_dim : Dimension::current;
+}
+
 void check_population_ref(const ModelSpec& spec, const std::string& name, const tvalue& v, const std::string& field,
                           const Ctx& ctx) {
   if (spec.population_index(name)) return;
@@ -456,7 +465,8 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
       break;
     }
   }
-  if (const tvalue* x = t.get("weight")) p.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);
+  if (const tvalue* x = t.get("weight"))
+    p.weight = value_spec(*x, t.field("weight"), weight_dimension(spec, p.target), ctx);
   if (const tvalue* x = t.get("delay")) {
     p.delay = value_spec(*x, t.field("delay"), Dimension::time, ctx);
     check_delay(p.delay, *x, t.field("delay"), spec.run.dt, ctx);
@@ -499,7 +509,16 @@ StimulusSpec load_stimulus(const tvalue& v, std::size_t i, const ModelSpec& spec
     s.stop = quantity(*x, t.field("stop"), Dimension::time, ctx);
     if (!(s.stop >= s.start)) ctx.fail(*x, t.field("stop"), "a time >= start");
   }
-  if (const tvalue* x = t.get("weight")) s.weight = value_spec(*x, t.field("weight"), Dimension::current, ctx);
+  if (const tvalue* x = t.get("weight")) {
+    // A weight is a current, conductance or voltage jump as the target
+    // model takes it; one stimulus cannot feed models that differ.
+    const Dimension d = weight_dimension(spec, s.targets[0]);
+    for (const auto& n : s.targets)
+      if (weight_dimension(spec, n) != d)
+        ctx.fail(*x, t.field("weight"), "targets whose models take weights of one kind (" + s.targets[0] + " takes " +
+                                            base_unit(d) + ", " + n + " " + base_unit(weight_dimension(spec, n)) + ")");
+    s.weight = value_spec(*x, t.field("weight"), d, ctx);
+  }
   if (const tvalue* x = t.get("delay")) {
     s.delay = value_spec(*x, t.field("delay"), Dimension::time, ctx);
     check_delay(s.delay, *x, t.field("delay"), spec.run.dt, ctx);

@@ -37,6 +37,8 @@ inline std::vector<FieldInfo> lif_state_info() {
 /// to E_L (as in NEST) and reported in absolute mV.
 template <class Model>
 struct LifState {
+  static constexpr Dimension weight_dim = Dimension::current;  ///< weights are pA
+  static constexpr bool vectorised = true;                     ///< step() takes simd::Vec
   template <class State, class Parameters>
   static void set_initial(State& s, std::size_t i, const Parameters& p, const std::string& var, double value) {
     if (var == "V_m") s[Model::V_][i] = value - p.E_L;

@@ -204,14 +204,25 @@ class GroupImpl final : public NeuronGroup {
       const Step n = std::min(chunk, t1 - c0);
       for (std::size_t j = 0; j < NB; ++j) gather(ctx, i0 + j, j, c0, n, in);
       std::uint32_t fired[NB] = {};
-      for (std::size_t g = 0; g < NB; g += simd::width) {
-        simd::Vec x[nv];
-        for (std::size_t k = 0; k < nv; ++k) x[k] = simd::load(&l.x[k][g]);
-        for (Step s = 0; s < n; ++s) {
-          const simd::Vec f = Model::step(x, q, simd::load(&in[0][s][g]), simd::load(&in[1][s][g]));
-          for (std::size_t w = 0; w < simd::width; ++w) fired[g + w] |= static_cast<std::uint32_t>(f[w] != 0.0) << s;
+      if constexpr (Model::vectorised) {
+        for (std::size_t g = 0; g < NB; g += simd::width) {
+          simd::Vec x[nv];
+          for (std::size_t k = 0; k < nv; ++k) x[k] = simd::load(&l.x[k][g]);
+          for (Step s = 0; s < n; ++s) {
+            const simd::Vec f = Model::step(x, q, simd::load(&in[0][s][g]), simd::load(&in[1][s][g]));
+            for (std::size_t w = 0; w < simd::width; ++w) fired[g + w] |= static_cast<std::uint32_t>(f[w] != 0.0) << s;
+          }
+          for (std::size_t k = 0; k < nv; ++k) simd::store(&l.x[k][g], x[k]);
         }
-        for (std::size_t k = 0; k < nv; ++k) simd::store(&l.x[k][g], x[k]);
+      } else {
+        // Nonlinear models (exp, substeps, branches) step one lane at a time.
+        for (std::size_t j = 0; j < NB; ++j) {
+          double x[nv];
+          for (std::size_t k = 0; k < nv; ++k) x[k] = l.x[k][j];
+          for (Step s = 0; s < n; ++s)
+            fired[j] |= static_cast<std::uint32_t>(Model::step(x, q, in[0][s][j], in[1][s][j]) != 0.0) << s;
+          for (std::size_t k = 0; k < nv; ++k) l.x[k][j] = x[k];
+        }
       }
       for (std::size_t j = 0; j < NB; ++j)
         for (std::uint32_t f = fired[j]; f; f &= f - 1)

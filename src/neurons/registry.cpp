@@ -1,14 +1,17 @@
 #include "neurons/registry.hpp"
 
+#include "neurons/aeif.hpp"
+#include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_alpha.hpp"
 #include "neurons/iaf_psc_exp.hpp"
+#include "neurons/izhikevich.hpp"
 
 namespace myelin {
 namespace {
 
 template <class Model>
 ModelEntry entry() {
-  return ModelEntry{Model::name, Model::parameter_info(), Model::state_info(),
+  return ModelEntry{Model::name, Model::parameter_info(), Model::state_info(), Model::weight_dim,
                     [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
                       return std::make_unique<GroupImpl<Model>>(Model::make_parameters(p), dt, n);
                     }};
@@ -20,6 +23,10 @@ const std::vector<ModelEntry>& neuron_models() {
   static const std::vector<ModelEntry> models = {
       entry<IafPscAlpha>(),
       entry<IafPscExp>(),
+      entry<IafCondExp>(),
+      entry<AeifCondExp>(),
+      entry<AeifPscExp>(),
+      entry<Izhikevich>(),
   };
   return models;
 }

@@ -15,6 +15,9 @@ struct ModelEntry {
   std::string name;
   std::vector<FieldInfo> parameters;  ///< order = the vector passed to make
   std::vector<FieldInfo> state;       ///< recordable and initialisable variables
+  /// What a synaptic weight is to this model: a current (pA), a
+  /// conductance (nS) or a voltage jump (mV).
+  Dimension weight_dim = Dimension::current;
   std::function<std::unique_ptr<NeuronGroup>(const std::vector<double>& params, double dt, std::size_t n)> make;
 };
 

@@ -199,3 +199,19 @@ TEST(ModelLoader, StimulusAndRecorderChecks) {
   const std::string var = error_of(replace(valid, "\"I_syn_ex\"", "\"g_ex\""));
   EXPECT_NE(var.find("recorder[0].variables = \"g_ex\""), std::string::npos) << var;
 }
+
+// A weight is what the target model takes: nS onto a conductance-based
+// model, pA onto a current-based one; one stimulus cannot feed both kinds.
+TEST(ModelLoader, WeightUnitFollowsTheTargetModel) {
+  const std::string cond = replace(valid, "model = \"iaf_psc_alpha\"", "model = \"iaf_cond_exp\"");
+  const std::string ok = replace(replace(cond, "weight = { normal = { mean = 20.0, std = 2.0 } }", "weight = \"2 nS\""),
+                                 "targets = [\"E\", \"I\"]", "targets = [\"E\"]");
+  const ModelSpec spec = load_model(write(ok));
+  EXPECT_DOUBLE_EQ(spec.projections[0].weight.a, 2.0);
+  std::string msg = error_of(replace(ok, "weight = \"2 nS\"", "weight = \"20 pA\""));
+  EXPECT_NE(msg.find("projection[0].weight"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("nS"), std::string::npos) << msg;
+  msg = error_of(replace(cond, "weight = { normal = { mean = 20.0, std = 2.0 } }", "weight = 2.0"));
+  EXPECT_NE(msg.find("stimulus[0].weight"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("one kind"), std::string::npos) << msg;
+}
