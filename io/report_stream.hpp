@@ -11,7 +11,13 @@
 
 #include <bit>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "io/hdf5_handles.hpp"
+#include "myelin/error.hpp"
+#include "myelin/version.hpp"
 
 namespace myelin {
 
@@ -43,10 +49,40 @@ inline std::uint64_t element_hash(std::uint64_t a, std::uint64_t b, double v) {
   return mix(mix(mix(a) ^ b) ^ std::bit_cast<std::uint64_t>(v));
 }
 
-/// The file a report of `origin` continues from: DIR/NAME.partial when it
-/// exists and was written by that run, else DIR/NAME under the same
-/// condition; "" when neither. Collective: rank 0 looks, all get the answer.
-std::string find_report_source(const ReportOrigin& origin, const std::string& name, MPI_Comm comm);
+/// Where a report continues from.
+struct ReportContinuation {
+  std::string source;     ///< "": the report starts empty
+  bool in_place = false;  ///< the source is the .partial being written
+};
+
+/// Collective: how the report NAME (e.g. "spikes.h5", written as
+/// `partial`; "" when it is only read) continues from a checkpoint's
+/// `origin` and `marks` (null for a fresh run). InputError naming `what`
+/// (e.g. "spike report") and `items` ("spikes") when a mark says something
+/// was written and neither of the origin's files holds it.
+ReportContinuation continue_report(const std::string& name, const std::string& partial, const std::string& what,
+                                   const std::string& items, const ReportOrigin* origin,
+                                   const std::vector<ReportMark>* marks, MPI_Comm comm);
+
+/// Collective: opens a report with MPI-IO, for reading or (writable) for
+/// appending; when any rank fails, every rank throws InputError(path,
+/// `expected`).
+h5::Handle open_report(const std::string& path, bool writable, const std::string& expected, MPI_Comm comm);
+
+/// Collective: creates a report at `path` with the attributes every report
+/// carries (creator, myelin_run) and lets fill(file) create its groups.
+template <class Fill>
+h5::Handle create_report(const std::string& path, const std::string& run_id, MPI_Comm comm, Fill&& fill) {
+  try {
+    h5::Handle file = h5::create_file_parallel(path, comm);
+    h5::write_string_attribute(file, "creator", std::string("myelin ") + version_string);
+    h5::write_string_attribute(file, "myelin_run", run_id);
+    fill(static_cast<hid_t>(file));
+    return file;
+  } catch (const std::runtime_error& e) {
+    throw InputError(path, "", "", std::string("a writable HDF5 file (") + e.what() + ")");
+  }
+}
 
 /// Rank 0 renames `partial` onto `path` (fsync first) once every rank has
 /// closed it. Collective.

@@ -8,7 +8,6 @@
 
 #include "io/row_exchange.hpp"
 #include "myelin/error.hpp"
-#include "myelin/version.hpp"
 
 namespace myelin {
 namespace {
@@ -195,37 +194,12 @@ SpikeReportWriter::SpikeReportWriter(std::string path, const std::vector<std::st
                                      const std::string& run_id, MPI_Comm comm, const ReportOrigin* origin,
                                      const std::vector<ReportMark>* marks)
     : path_(std::move(path)), populations_(populations), comm_(comm), marks_(populations.size()) {
-  int rank = 0;
-  MPI_Comm_rank(comm_, &rank);
   const std::string partial = partial_path(path_);
-  bool resuming = false;
-  if (origin && marks)
-    for (const ReportMark& m : *marks) resuming = resuming || m.written > 0;
-  std::string source;
-  if (resuming) {
-    const std::string name = std::filesystem::path(path_).filename().string();
-    source = find_report_source(*origin, name, comm_);
-    if (source.empty())
-      throw InputError((std::filesystem::path(origin->dir) / name).string(), "", "",
-                       "the spike report of the run that wrote the checkpoint (it, or its .partial while that run "
-                       "went on, holds the spikes before the checkpoint); it is missing or was written by another "
-                       "run. Restore with --output pointing to that run's directory, or copy its spikes.h5 back");
-  }
-  // In place: this directory's .partial is the report being continued.
-  int in_place = 0;
-  if (rank == 0 && !source.empty()) {
-    std::error_code ec;
-    in_place = std::filesystem::equivalent(source, partial, ec) ? 1 : 0;
-  }
-  MPI_Bcast(&in_place, 1, MPI_INT, 0, comm_);
-  if (in_place) {
-    try {
-      file_ = h5::open_file_parallel_readwrite(partial, comm_);
-    } catch (const std::runtime_error&) {
-      file_.reset();
-    }
-    if (!all_ok(file_ >= 0, comm_))
-      throw InputError(partial, "", "", "a spike report that can be continued; it cannot be opened (damaged)");
+  const ReportContinuation from =
+      continue_report(std::filesystem::path(path_).filename().string(), partial, "spike report", "spikes", origin,
+                      marks, comm_);
+  if (from.in_place) {
+    file_ = open_report(partial, true, "a spike report that can be continued; it cannot be opened (damaged)", comm_);
     // Populations the continued run no longer records are dropped; new
     // ones start empty.
     h5::Handle spikes = h5::open_group(file_, "spikes");
@@ -246,23 +220,13 @@ SpikeReportWriter::SpikeReportWriter(std::string path, const std::vector<std::st
     }
     return;
   }
-  try {
-    file_ = h5::create_file_parallel(partial, comm_);
-    h5::write_string_attribute(file_, "creator", std::string("myelin ") + version_string);
-    h5::write_string_attribute(file_, "myelin_run", run_id);
-    h5::Handle spikes = h5::create_group(file_, "spikes");
+  file_ = create_report(partial, run_id, comm_, [&](hid_t file) {
+    h5::Handle spikes = h5::create_group(file, "spikes");
     for (const std::string& p : populations_) create_population(spikes, p);
-  } catch (const std::runtime_error& e) {
-    throw InputError(partial, "", "", std::string("a writable HDF5 file (") + e.what() + ")");
-  }
-  if (source.empty()) return;
-  h5::Handle src;
-  try {
-    src = h5::open_file_parallel_readonly(source, comm_);
-  } catch (const std::runtime_error&) {
-    src.reset();
-  }
-  if (!all_ok(src >= 0, comm_)) throw InputError(source, "", "", "a readable spike report");
+  });
+  if (from.source.empty()) return;
+  const std::string& source = from.source;
+  const h5::Handle src = open_report(source, false, "a readable spike report", comm_);
   for (std::size_t k = 0; k < populations_.size(); ++k) {
     const ReportMark& m = (*marks)[k];
     if (m.written == 0) continue;
@@ -319,13 +283,7 @@ void SpikeReportWriter::finish(std::vector<PopulationSpikes>& pending) {
 
 std::vector<PopulationSpikes> read_spike_prefix(const std::string& path, const std::vector<std::string>& populations,
                                                 const std::vector<ReportMark>& marks, MPI_Comm comm) {
-  h5::Handle file;
-  try {
-    file = h5::open_file_parallel_readonly(path, comm);
-  } catch (const std::runtime_error&) {
-    file.reset();
-  }
-  if (!all_ok(file >= 0, comm)) throw InputError(path, "", "", "a readable spike report");
+  const h5::Handle file = open_report(path, false, "a readable spike report", comm);
   std::vector<PopulationSpikes> out;
   for (std::size_t k = 0; k < populations.size(); ++k) {
     PopulationSpikes p{populations[k], {}, {}};

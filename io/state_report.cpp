@@ -7,7 +7,6 @@
 
 #include "io/row_exchange.hpp"
 #include "myelin/error.hpp"
-#include "myelin/version.hpp"
 
 namespace myelin {
 namespace {
@@ -55,35 +54,10 @@ StateReportWriter::StateReportWriter(std::string path, const std::string& variab
     pops_.push_back(std::move(p));
   }
   const std::string partial = partial_path(path_);
-  bool resuming = false;
-  if (origin && marks)
-    for (const ReportMark& m : *marks) resuming = resuming || m.written > 0;
-  std::string source;
-  const std::string name = std::filesystem::path(path_).filename().string();
-  if (resuming) {
-    source = find_report_source(*origin, name, comm_);
-    if (source.empty())
-      throw InputError((std::filesystem::path(origin->dir) / name).string(), "", "",
-                       "the " + variable_ + " report of the run that wrote the checkpoint (it holds the samples "
-                       "before the checkpoint); it is missing or was written by another run. Restore with "
-                       "--output pointing to that run's directory, or copy its " + name + " back");
-  }
-  int rank = 0;
-  MPI_Comm_rank(comm_, &rank);
-  int in_place = 0;
-  if (rank == 0 && !source.empty()) {
-    std::error_code ec;
-    in_place = std::filesystem::equivalent(source, partial, ec) ? 1 : 0;
-  }
-  MPI_Bcast(&in_place, 1, MPI_INT, 0, comm_);
-  if (in_place) {
-    try {
-      file_ = h5::open_file_parallel_readwrite(partial, comm_);
-    } catch (const std::runtime_error&) {
-      file_.reset();
-    }
-    if (!all_ok(file_ >= 0, comm_))
-      throw InputError(partial, "", "", "a state report that can be continued; it cannot be opened (damaged)");
+  const ReportContinuation from = continue_report(std::filesystem::path(path_).filename().string(), partial,
+                                                  variable_ + " report", "samples", origin, marks, comm_);
+  if (from.in_place) {
+    file_ = open_report(partial, true, "a state report that can be continued; it cannot be opened (damaged)", comm_);
     for (std::size_t k = 0; k < pops_.size(); ++k) {
       const ReportMark& m = (*marks)[k];
       if (!read_rows(file_, k, m, [](auto, auto, const auto&) {})) not_a_source(partial, pops_[k].columns.population, m);
@@ -92,27 +66,17 @@ StateReportWriter::StateReportWriter(std::string path, const std::string& variab
     }
     return;
   }
-  try {
-    file_ = h5::create_file_parallel(partial, comm_);
-    h5::write_string_attribute(file_, "creator", std::string("myelin ") + version_string);
-    h5::write_string_attribute(file_, "myelin_run", run_id);
-    h5::Handle report = h5::create_group(file_, "report");
+  file_ = create_report(partial, run_id, comm_, [&](hid_t file) {
+    h5::Handle report = h5::create_group(file, "report");
     for (std::size_t k = 0; k < pops_.size(); ++k) {
       create(k, report);
       h5::write_dataset_attribute(report, pops_[k].columns.population + "/data", "units", units);
       h5::write_dataset_attribute(report, pops_[k].columns.population + "/data", "variable_name", variable);
     }
-  } catch (const std::runtime_error& e) {
-    throw InputError(partial, "", "", std::string("a writable HDF5 file (") + e.what() + ")");
-  }
-  if (source.empty()) return;
-  h5::Handle src;
-  try {
-    src = h5::open_file_parallel_readonly(source, comm_);
-  } catch (const std::runtime_error&) {
-    src.reset();
-  }
-  if (!all_ok(src >= 0, comm_)) throw InputError(source, "", "", "a readable state report");
+  });
+  if (from.source.empty()) return;
+  const std::string& source = from.source;
+  const h5::Handle src = open_report(source, false, "a readable state report", comm_);
   for (std::size_t k = 0; k < pops_.size(); ++k) {
     const ReportMark& m = (*marks)[k];
     h5::Handle ds = h5::open_dataset(file_, "report/" + pops_[k].columns.population + "/data");

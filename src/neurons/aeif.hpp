@@ -61,11 +61,11 @@ struct Aeif {
     return f;
   }
   static std::vector<FieldInfo> state_info() {
-    return {{"V_m", Dimension::voltage, -70.6, "membrane potential (mV)"},
-            {"w", Dimension::current, 0.0, "adaptation current (pA)"},
-            {Cond ? "g_ex" : "I_syn_ex", Cond ? Dimension::conductance : Dimension::current, 0.0,
+    return {{state_names[0], Dimension::voltage, -70.6, "membrane potential (mV)"},
+            {state_names[1], Dimension::current, 0.0, "adaptation current (pA)"},
+            {state_names[2], Cond ? Dimension::conductance : Dimension::current, 0.0,
              Cond ? "excitatory conductance (nS)" : "excitatory synaptic current (pA)"},
-            {Cond ? "g_in" : "I_syn_in", Cond ? Dimension::conductance : Dimension::current, 0.0,
+            {state_names[3], Cond ? Dimension::conductance : Dimension::current, 0.0,
              Cond ? "inhibitory conductance (nS)" : "inhibitory synaptic current (pA, negative)"}};
   }
   static Parameters make_parameters(const std::vector<double>& v) {
@@ -79,14 +79,11 @@ struct Aeif {
     return p;
   }
 
-  struct Propagators {
+  struct Propagators : rk4::ExpSynapseSubsteps {
     Parameters p;
-    int n;
-    double h, half_ex, full_ex, half_in, full_in, ref_steps;
+    double ref_steps;
     Propagators(const Parameters& q, double dt)
-        : p(q), n(rk4::substeps(dt)), h(dt / n), half_ex(std::exp(-0.5 * h / q.tau_syn_ex)),
-          full_ex(std::exp(-h / q.tau_syn_ex)), half_in(std::exp(-0.5 * h / q.tau_syn_in)),
-          full_in(std::exp(-h / q.tau_syn_in)), ref_steps(std::round(q.t_ref / dt)) {}
+        : ExpSynapseSubsteps(dt, q.tau_syn_ex, q.tau_syn_in), p(q), ref_steps(std::round(q.t_ref / dt)) {}
   };
 
   /// State variables (see IafPscExp::Var); s_ex/s_in: conductances (nS) or
@@ -95,10 +92,12 @@ struct Aeif {
   static constexpr const char* var_names[n_vars] = {"V_m", "w", Cond ? "g_ex" : "I_ex", Cond ? "g_in" : "I_in",
                                                     "I_dc", "refractory_steps"};
 
+  /// The names of state_info(), in the order of Var.
+  static constexpr const char* state_names[4] = {"V_m", "w", Cond ? "g_ex" : "I_syn_ex", Cond ? "g_in" : "I_syn_in"};
   template <class State>
   static void set_initial(State& s, std::size_t i, const Parameters&, const std::string& var, double value) {
     for (std::size_t k = 0; k < 4; ++k)
-      if (var == state_info()[k].name) s[k][i] = value;
+      if (var == state_names[k]) s[k][i] = value;
   }
   static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
   template <class Lanes>
@@ -111,8 +110,9 @@ struct Aeif {
     const bool refractory = x[ref_] > 0.0;
     const double I = p.I_e + x[I_dc_];
     for (int k = 0; k < q.n; ++k) {
-      const double se[3] = {x[s_ex_], x[s_ex_] * q.half_ex, x[s_ex_] * q.full_ex};
-      const double si[3] = {x[s_in_], x[s_in_] * q.half_in, x[s_in_] * q.full_in};
+      double se[3], si[3];
+      q.ex(x[s_ex_], se);
+      q.in(x[s_in_], si);
       double y[2] = {x[V_], x[w_]};
       rk4::step(y, q.h, [&](int s, const double (&u)[2], double (&du)[2]) {
         const double v = std::min(u[0], p.V_peak);

@@ -52,17 +52,11 @@ struct IafCondExp {
     return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
   }
 
-  struct Propagators {
+  struct Propagators : rk4::ExpSynapseSubsteps {
     Parameters p;
-    int n;                     ///< RK4 substeps per step
-    double h;                  ///< substep (ms)
-    double half_ex, full_ex;   ///< e^{-h/2 tau}, e^{-h/tau}, excitatory
-    double half_in, full_in;
     double ref_steps;
     Propagators(const Parameters& q, double dt)
-        : p(q), n(rk4::substeps(dt)), h(dt / n), half_ex(std::exp(-0.5 * h / q.tau_syn_ex)),
-          full_ex(std::exp(-h / q.tau_syn_ex)), half_in(std::exp(-0.5 * h / q.tau_syn_in)),
-          full_in(std::exp(-h / q.tau_syn_in)), ref_steps(std::round(q.t_ref / dt)) {}
+        : ExpSynapseSubsteps(dt, q.tau_syn_ex, q.tau_syn_in), p(q), ref_steps(std::round(q.t_ref / dt)) {}
   };
 
   /// State variables (see IafPscExp::Var).
@@ -86,8 +80,9 @@ struct IafCondExp {
     const bool refractory = x[ref_] > 0.0;
     const double I = p.I_e + x[I_dc_];
     for (int k = 0; k < q.n; ++k) {
-      const double ge[3] = {x[g_ex_], x[g_ex_] * q.half_ex, x[g_ex_] * q.full_ex};
-      const double gi[3] = {x[g_in_], x[g_in_] * q.half_in, x[g_in_] * q.full_in};
+      double ge[3], gi[3];
+      q.ex(x[g_ex_], ge);
+      q.in(x[g_in_], gi);
       double y[1] = {x[V_]};
       if (!refractory)
         rk4::step(y, q.h, [&](int s, const double (&v)[1], double (&dv)[1]) {

@@ -12,6 +12,22 @@ namespace myelin::rk4 {
 /// enough that a step costs a handful of exponentials.
 inline int substeps(double dt) { return static_cast<int>(std::ceil(dt / 0.05 - 1e-9)); }
 
+/// The substeps of one simulation step and the decay factors of the two
+/// exponential synaptic variables over half and whole substeps: what the
+/// conductance and AdEx models need to evaluate them at the stage times.
+struct ExpSynapseSubsteps {
+  int n;                    ///< substeps per step
+  double h;                 ///< substep (ms)
+  double half_ex, full_ex;  ///< e^{-h/2 tau_syn_ex}, e^{-h/tau_syn_ex}
+  double half_in, full_in;
+  ExpSynapseSubsteps(double dt, double tau_ex, double tau_in)
+      : n(substeps(dt)), h(dt / n), half_ex(std::exp(-0.5 * h / tau_ex)), full_ex(std::exp(-h / tau_ex)),
+        half_in(std::exp(-0.5 * h / tau_in)), full_in(std::exp(-h / tau_in)) {}
+  /// An excitatory (inhibitory) variable x at the stage offsets 0, h/2, h.
+  void ex(double x, double (&at)[3]) const { at[0] = x, at[1] = x * half_ex, at[2] = x * full_ex; }
+  void in(double x, double (&at)[3]) const { at[0] = x, at[1] = x * half_in, at[2] = x * full_in; }
+};
+
 /// One RK4 step of length h for y' = f(s, y) (s: offset into the step, 0,
 /// h/2 or h, at which the closed-form synaptic variables are evaluated).
 template <std::size_t N, class F>

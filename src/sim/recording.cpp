@@ -53,10 +53,8 @@ Recording::Recording(const ModelSpec& spec, Network& net, const std::vector<bool
   if (dir_.empty()) {
     // In memory: the spikes written before the checkpoint are read back.
     if (!any_written) return;
-    const std::string source = find_report_source(resume->origin, "spikes.h5", comm_);
-    if (source.empty())
-      throw InputError((std::filesystem::path(resume->origin.dir) / "spikes.h5").string(), "", "",
-                       "the spike report of the run that wrote the checkpoint");
+    const std::string source =
+        continue_report("spikes.h5", "", "spike report", "spikes", &resume->origin, &marks, comm_).source;
     std::vector<PopulationSpikes> before = read_spike_prefix(source, recorded_, marks, comm_);
     for (std::size_t k = 0; k < recorded_.size(); ++k) {
       before[k].node_ids.insert(before[k].node_ids.end(), pending_[k].node_ids.begin(), pending_[k].node_ids.end());
