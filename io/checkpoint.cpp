@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "io/hdf5_handles.hpp"
+#include "io/plastic_state.hpp"
 #include "io/row_exchange.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"
@@ -135,6 +136,34 @@ void write_neurons(hid_t file, const CheckpointHeader& h, const Network& net, MP
   }
 }
 
+/// /synapses/projection_<k>/{state, in_flight} per plastic projection.
+void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MPI_Comm comm) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  h5::Handle syn = h5::create_group(file, "synapses");
+  for (const PlasticProjection& pr : net.plastic) {
+    h5::Handle g = h5::create_group(syn, "projection_" + std::to_string(pr.projection));
+    const PlasticBlock b = gather_plastic(net, pr, comm);
+    const std::uint64_t n = b.rows.size() / plastic_row_size;
+    std::uint64_t hash = 0;
+    for (std::uint64_t j = 0; j < n; ++j)
+      hash += row_hash(b.first + j, reinterpret_cast<const unsigned char*>(b.rows.data() + j * plastic_row_size),
+                       plastic_row_size * sizeof(double));
+    hash = sum_all(hash, comm);
+    h5::Handle ds = h5::create_dataset(g, "state", H5T_NATIVE_DOUBLE, {b.total, plastic_row_size});
+    h5::write_rows(ds, H5T_NATIVE_DOUBLE, b.first, n, b.rows.data(), true);
+    h5::write_string_attribute(ds, "variables", std::string("source_node_id,target_node_id,delay_ms,") + plastic_state_names);
+    h5::write_scalar_attribute(ds, "checksum", hash);
+    // Spikes whose arrivals at these synapses are still to come.
+    const std::vector<std::uint64_t> pending = pending_spikes(net, pr, h.step, comm);
+    std::uint64_t np = pending.size() / 2;
+    MPI_Bcast(&np, 1, MPI_UINT64_T, 0, comm);
+    h5::Handle fl = h5::create_dataset(g, "in_flight", H5T_NATIVE_UINT64, {np, 2});
+    h5::write_rows(fl, H5T_NATIVE_UINT64, 0, rank == 0 ? np : 0, pending.data(), true);
+    h5::write_string_attribute(fl, "columns", "source gid, emission step");
+  }
+}
+
 std::string utc_now() {
   char buf[32];
   const std::time_t t = std::time(nullptr);
@@ -178,6 +207,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& h, const 
   h5::write_string_dataset(file, "populations", join(h.populations, '\n'), rank == 0);
 
   write_neurons(file, h, net, comm);
+  write_plastic(file, h, net, comm);
 
   h5::Handle recorders = h5::create_group(file, "recorders");
   {
@@ -384,6 +414,44 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
     ok = ok && received == g->size();
     agree(ok, "a checkpoint of this network; the input of population " + h.populations[p] +
                   " does not fit its synapses (was the model changed?)");
+  }
+
+  // Plastic synapses: weights, traces and arrivals still to come.
+  for (PlasticProjection& pr : net.plastic) {
+    std::string problem;
+    PlasticBlock b;
+    std::vector<std::uint64_t> pending;
+    std::uint64_t hash = 0, file_hash = 0;
+    try {
+      where = "/synapses/projection_" + std::to_string(pr.projection) + "/state";
+      h5::Handle ds = h5::open_dataset(file, where);
+      const auto d = h5::dataset_dims(ds);
+      if (d.size() != 2 || d[1] != plastic_row_size) throw std::runtime_error("unexpected shape");
+      b.total = d[0];
+      b.first = block_begin(b.total, rank, ranks);
+      const std::uint64_t n = block_begin(b.total, rank + 1, ranks) - b.first;
+      b.rows.resize(n * plastic_row_size);
+      h5::read_rows(ds, H5T_NATIVE_DOUBLE, b.first, n, b.rows.data());
+      for (std::uint64_t j = 0; j < n; ++j)
+        hash += row_hash(b.first + j, reinterpret_cast<const unsigned char*>(b.rows.data() + j * plastic_row_size),
+                         plastic_row_size * sizeof(double));
+      file_hash = h5::read_scalar_attribute<std::uint64_t>(ds, "checksum");
+      where = "/synapses/projection_" + std::to_string(pr.projection) + "/in_flight";
+      h5::Handle fl = h5::open_dataset(file, where);
+      const auto fd = h5::dataset_dims(fl);
+      if (fd.size() != 2 || fd[1] != 2) throw std::runtime_error("unexpected shape");
+      pending.resize(fd[0] * 2);
+      h5::read_rows(fl, H5T_NATIVE_UINT64, 0, fd[0], pending.data());
+    } catch (const std::runtime_error& err) {
+      problem = where + ": " + err.what();
+    }
+    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
+    agree(sum_all(hash, comm) == file_hash, "an intact checkpoint; the checksum of /synapses/projection_" +
+                                                 std::to_string(pr.projection) + " does not match (the file is corrupted)");
+    agree(scatter_plastic(net, pr, placement, b, comm),
+          "a checkpoint of this network; the plastic synapses of projection " + std::to_string(pr.projection) +
+              " differ from the model's (was the model changed?)");
+    requeue_spikes(pr, pending, h.step);
   }
 
   // Where the reports stand.

@@ -16,6 +16,7 @@
 #include "io/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
+#include "synapses/synapse_models.hpp"
 
 namespace myelin {
 
@@ -378,6 +379,35 @@ std::uint64_t degree(Table& t, const std::string& key, const std::string& what, 
   return count;
 }
 
+/// synapse_model and its parameters (the `synapse` table), checked against
+/// the projection's weights.
+void load_synapse_model(Table& t, ProjectionSpec& p, Dimension weight_dim, const Ctx& ctx) {
+  const tvalue* name = t.get("synapse_model");
+  if (name) p.synapse_model = string_of(*name, t.field("synapse_model"), ctx);
+  const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
+  if (!m) ctx.fail(*name, t.field("synapse_model"), "one of " + synapse_model_names());
+  const tvalue* params = t.get("synapse");
+  if (!params) return;
+  if (m->parameters.empty())
+    ctx.fail(*params, t.field("synapse"), "no parameters: " + m->name + " has none (set synapse_model)");
+  Table st(*params, t.field("synapse"), ctx);
+  std::string known;
+  for (const FieldInfo& f : m->parameters) {
+    known += (known.empty() ? "" : ", ") + f.name;
+    if (const tvalue* x = st.get(f.name))
+      p.synapse_params[f.name] = quantity(*x, st.field(f.name), is_weight_parameter(f.name) ? weight_dim : f.dim, ctx);
+  }
+  st.reject_unknown(known + " (the parameters of " + m->name + ")");
+  std::string field;
+  const std::string problem = check_synapse_parameters(*m, synapse_parameter_values(*m, p.synapse_params),
+                                                       p.weight.lower(), p.weight.upper(), &field);
+  if (!problem.empty()) {
+    const auto it = p.synapse_params.find(field);
+    throw InputError(ctx.where(*params), st.field(field), it == p.synapse_params.end() ? "(default)" : std::to_string(it->second),
+                     problem);
+  }
+}
+
 ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& spec, const Ctx& ctx) {
   const std::string f = "projection[" + std::to_string(i) + "]";
   Table t(v, f, ctx);
@@ -473,12 +503,9 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
   } else {
     check_delay(p.delay, v, t.field("delay"), spec.run.dt, ctx);
   }
-  if (const tvalue* x = t.get("synapse_model")) {
-    p.synapse_model = string_of(*x, t.field("synapse_model"), ctx);
-    if (p.synapse_model != "static_synapse") ctx.fail(*x, t.field("synapse_model"), "static_synapse");
-  }
+  load_synapse_model(t, p, weight_dimension(spec, p.target), ctx);
   t.reject_unknown("source, target, rule" + rule_keys +
-                   ", weight, delay, allow_autapses, allow_multapses, synapse_model");
+                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse");
   return p;
 }
 

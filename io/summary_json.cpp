@@ -75,6 +75,8 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"synapses\": " << s.synapses << ",\n"
     << "  \"connectivity_bytes\": " << s.connectivity_bytes << ",\n"
     << "  \"bytes_per_synapse\": " << num(s.bytes_per_synapse) << ",\n"
+    << "  \"plastic_synapses\": " << s.plastic_synapses << ",\n"
+    << "  \"plastic_bytes_per_synapse\": " << num(s.plastic_bytes_per_synapse) << ",\n"
     << "  \"min_delay_steps\": " << s.min_delay_steps << ",\n"
     << "  \"max_delay_steps\": " << s.max_delay_steps << ",\n"
     << "  \"build_time_s\": " << num(s.build_time_s) << ",\n"

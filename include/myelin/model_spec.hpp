@@ -71,6 +71,9 @@ struct ProjectionSpec {
   bool allow_autapses = true;
   bool allow_multapses = true;
   std::string synapse_model = "static_synapse";
+  /// Parameters of a plastic synapse model (base units; weights such as
+  /// Wmax in the weight's unit); unset ones take the model's defaults.
+  std::map<std::string, double> synapse_params;
   /// rule = from_file: the SONATA edges file and edge population; weights
   /// and delays come from its syn_weight and delay datasets where present,
   /// else from `weight` and `delay` above. `count` is the number of edges

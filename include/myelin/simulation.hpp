@@ -61,6 +61,10 @@ struct RunSummary {
   std::uint64_t synapses = 0;
   std::uint64_t connectivity_bytes = 0;  ///< synapses plus row and segment tables
   double bytes_per_synapse = 0.0;
+  /// Of those, synapses of plastic models, and their bytes each (weights,
+  /// presynaptic and postsynaptic state and indices included).
+  std::uint64_t plastic_synapses = 0;
+  double plastic_bytes_per_synapse = 0.0;
   double build_time_s = 0.0;
   double sim_time_s = 0.0;
   double bio_time_ms = 0.0;

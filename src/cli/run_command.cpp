@@ -137,6 +137,9 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("myelin: %s: %llu neurons, %llu synapses (%.2f B/synapse), %d thread%s\n", spec.name.c_str(),
               static_cast<unsigned long long>(s.neurons), static_cast<unsigned long long>(s.synapses),
               s.bytes_per_synapse, s.threads, s.threads == 1 ? "" : "s");
+  if (s.plastic_synapses)
+    std::printf("  of which %llu plastic (%.2f B/synapse)\n", static_cast<unsigned long long>(s.plastic_synapses),
+                s.plastic_bytes_per_synapse);
   std::printf("  build %.2f s, simulate %.2f s for %.0f ms (real-time factor %.2f), %.3g events/s, peak %.0f MB\n",
               s.build_time_s, s.sim_time_s, s.bio_time_ms, s.real_time_factor, s.events_per_second,
               s.peak_memory_mb);

@@ -5,6 +5,7 @@
 #include "neurons/iaf_psc_alpha.hpp"
 #include "neurons/iaf_psc_exp.hpp"
 #include "neurons/izhikevich.hpp"
+#include "neurons/parrot_neuron.hpp"
 
 namespace myelin {
 namespace {
@@ -27,6 +28,7 @@ const std::vector<ModelEntry>& neuron_models() {
       entry<AeifCondExp>(),
       entry<AeifPscExp>(),
       entry<Izhikevich>(),
+      entry<ParrotNeuron>(),
   };
   return models;
 }

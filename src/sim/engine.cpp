@@ -66,7 +66,28 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
     const auto deliver_all = [&](const std::vector<SourceSpike>& spikes) {
       const double d0 = omp_get_wtime();
       for (const SourceSpike& s : spikes) events += deliver(part, s.gid, s.step, net.ring);
+      // Plastic synapses act at arrival, in step order (plastic_store.hpp).
+      for (PlasticProjection& pr : net.plastic)
+        for (const SourceSpike& s : spikes) pr.enqueue(tid, s.gid, s.step);
       t_deliver[tid] += omp_get_wtime() - d0;
+    };
+    // With plastic synapses the slice goes step by step: arrivals, update,
+    // then the postsynaptic part of the rule for each spike of the step.
+    const auto update_plastic = [&]() {
+      SliceContext one = ctx;
+      one.steps = 1;
+      for (Step k = ctx.t0; k < ctx.t0 + ctx.steps; ++k) {
+        for (PlasticProjection& pr : net.plastic) events += pr.arrive(tid, k, net.ring);
+        one.t0 = k;
+        const std::size_t before = mine.size();
+        for (const TargetRange& r : net.thread_ranges[tid]) net.groups[r.group]->update(one, r.begin, r.end, mine);
+        for (std::size_t j = before; j < mine.size(); ++j) {
+          const std::uint32_t l = mine[j].local;
+          const std::size_t pop = net.groups[net.local_group[l]]->population;
+          for (PlasticProjection& pr : net.plastic)
+            if (pr.target_population == pop) pr.fire(l, k);
+        }
+      }
     };
     for (;;) {
       // ctx changes only in the master section below, between barriers.
@@ -74,7 +95,11 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
       mine.clear();
       const double u0 = omp_get_wtime();
       try {
-        for (const TargetRange& r : net.thread_ranges[tid]) net.groups[r.group]->update(ctx, r.begin, r.end, mine);
+        if (net.plastic.empty()) {
+          for (const TargetRange& r : net.thread_ranges[tid]) net.groups[r.group]->update(ctx, r.begin, r.end, mine);
+        } else {
+          update_plastic();
+        }
       } catch (...) {
 #pragma omp critical(myelin_sim_error)
         if (!error) error = std::current_exception();

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/distributions.hpp"
+#include "build/plastic_connectivity.hpp"
 #include "io/sonata_edges.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
@@ -161,7 +162,8 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
   for (std::size_t k = 0; k < spec.projections.size(); ++k) sets.push_back(projection_set(spec, k, net.pop_first_gid));
   attach_stimuli(spec, net, sets);
 
-  std::vector<ConnectionGenerator> generators;
+  std::vector<ConnectionGenerator> generators, plastic_generators;
+  std::vector<std::size_t> plastic_projection;
   std::vector<std::vector<std::uint8_t>> local_mask(spec.populations.size());
   for (const auto& g : net.groups) {
     local_mask[g->population].assign(spec.populations[g->population].size, 0);
@@ -169,10 +171,13 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
   }
   for (std::size_t k = 0; k < sets.size(); ++k) {
     const ConnectionSet& c = sets[k];
-    generators.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
+    const bool plastic = k < spec.projections.size() && spec.projections[k].synapse_model != "static_synapse";
+    auto& into = plastic ? plastic_generators : generators;
+    if (plastic) plastic_projection.push_back(k);
+    into.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
     if (c.rule == Rule::from_file) {
       const ProjectionSpec& ps = spec.projections[k];
-      generators.back().set_file_edges(
+      into.back().set_file_edges(
           read_local_edges(ps.edges_file, ps.edge_population, c.n_source, local_mask[c.target_population]));
     }
   }
@@ -191,13 +196,36 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
                                         net.n_neurons + net.generators.size());
   net.min_delay = static_cast<Step>(net.connectivity.min_delay);
   net.max_delay = static_cast<Step>(net.connectivity.max_delay);
+  for (std::size_t j = 0; j < plastic_generators.size(); ++j) {
+    const std::size_t k = plastic_projection[j];
+    net.plastic.push_back(build_plastic_projection(k, spec.projections[k], plastic_generators[j], net.groups,
+                                                   net.thread_ranges, net.local_size(), net.dt));
+    for (const PlasticPart& part : net.plastic.back().parts)
+      for (std::uint16_t d : part.seg_delay) {
+        net.min_delay = net.min_delay == 0 ? d : std::min<Step>(net.min_delay, d);
+        net.max_delay = std::max<Step>(net.max_delay, d);
+      }
+  }
   if (net.min_delay == 0) {
     // No synapses: neurons are independent, so any slice length is causal.
     net.min_delay = 10;
     net.max_delay = 10;
   }
   net.ring = RingBuffer(net.local_size(), static_cast<std::size_t>(net.max_delay) + 1);
+  for (auto& pr : net.plastic) size_pending(pr, net.max_delay);
   return net;
+}
+
+std::uint64_t Network::synapses() const {
+  std::uint64_t n = connectivity.synapses();
+  for (const auto& p : plastic) n += p.synapses();
+  return n;
+}
+
+std::size_t Network::synapse_bytes() const {
+  std::size_t n = connectivity.bytes();
+  for (const auto& p : plastic) n += p.bytes();
+  return n;
 }
 
 }  // namespace myelin

@@ -11,6 +11,7 @@
 #include "neurons/neuron_group.hpp"
 #include "partition/placement.hpp"
 #include "sim/ring_buffer.hpp"
+#include "synapses/plastic_store.hpp"
 
 namespace myelin {
 
@@ -29,12 +30,15 @@ struct Network {
   std::vector<std::uint64_t> local_gid;      ///< rank-local index -> gid
   std::vector<std::uint32_t> local_group;    ///< rank-local index -> group
   std::vector<SpikeSource> generators;
-  Connectivity connectivity;
+  Connectivity connectivity;               ///< static synapses
+  std::vector<PlasticProjection> plastic;  ///< one per plastic projection
   RingBuffer ring;
   std::vector<std::vector<TargetRange>> thread_ranges;
   Step min_delay = 1, max_delay = 1;
 
   std::size_t local_size() const { return local_gid.size(); }
+  std::uint64_t synapses() const;
+  std::size_t synapse_bytes() const;
 };
 
 Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank);

@@ -25,6 +25,7 @@
 #include "io/checkpoint_files.hpp"
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
+#include "io/plastic_state.hpp"
 #include "io/summary_json.hpp"
 #include "io/units.hpp"
 #include "myelin/error.hpp"
@@ -48,6 +49,13 @@ std::vector<IncomingSource> incoming_sources(const Network& net) {
         const std::uint64_t d = part.segs[j].delay();
         min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
       }
+  for (const auto& pr : net.plastic)
+    for (const auto& part : pr.parts)
+      for (std::uint64_t s = 0; s < pr.n_source; ++s)
+        for (std::uint32_t j = part.row[s]; j < part.row[s + 1]; ++j) {
+          const std::uint64_t g = pr.source_first_gid + s, d = part.seg_delay[j];
+          if (g < net.n_neurons) min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
+        }
   std::vector<IncomingSource> out;
   for (std::uint64_t g = 0; g < net.n_neurons; ++g)
     if (min_delay[g]) out.push_back({g, min_delay[g]});
@@ -197,9 +205,10 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   if (options.write_outputs) attach_probes(spec, net);
   // The slice is the global minimum delay: a rank may only run ahead as far
   // as the shortest delay from any other rank allows.
-  std::uint64_t local_min = net.connectivity.min_delay ? net.connectivity.min_delay : ~0ull, global_min = 0;
+  const bool has_synapses = net.synapses() > 0;
+  std::uint64_t local_min = has_synapses ? static_cast<std::uint64_t>(net.min_delay) : ~0ull, global_min = 0;
   MPI_Allreduce(&local_min, &global_min, 1, MPI_UINT64_T, MPI_MIN, comm);
-  std::uint64_t global_max = 0, local_max = net.connectivity.max_delay;
+  std::uint64_t global_max = 0, local_max = has_synapses ? static_cast<std::uint64_t>(net.max_delay) : 0;
   MPI_Allreduce(&local_max, &global_max, 1, MPI_UINT64_T, MPI_MAX, comm);
   net.min_delay = global_min == ~0ull ? 10 : static_cast<Step>(global_min);
   const ExchangePlan plan = build_plan(incoming_sources(net), static_cast<std::uint64_t>(net.min_delay), *placement,
@@ -302,9 +311,19 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   for (const auto& c : s.checkpoints) s.sim_time_s -= c.write_s;
 
   s.neurons = net.n_neurons;
-  s.synapses = sum_all(net.connectivity.synapses(), comm);
-  s.connectivity_bytes = sum_all(net.connectivity.bytes(), comm);
+  s.synapses = sum_all(net.synapses(), comm);
+  s.connectivity_bytes = sum_all(net.synapse_bytes(), comm);
   s.bytes_per_synapse = s.synapses ? static_cast<double>(s.connectivity_bytes) / static_cast<double>(s.synapses) : 0.0;
+  {
+    std::uint64_t n = 0, b = 0;
+    for (const auto& pr : net.plastic) {
+      n += pr.synapses();
+      b += pr.bytes();
+    }
+    s.plastic_synapses = sum_all(n, comm);
+    const std::uint64_t pb = sum_all(b, comm);
+    s.plastic_bytes_per_synapse = s.plastic_synapses ? static_cast<double>(pb) / static_cast<double>(s.plastic_synapses) : 0.0;
+  }
   s.bio_time_ms = s.t_reached_ms;
   const double simulated_ms = s.t_reached_ms - s.t_start_ms;
   s.real_time_factor = simulated_ms > 0 ? s.sim_time_s / (simulated_ms * 1e-3) : 0.0;
@@ -359,6 +378,10 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   }
 
   recording.finish(net, static_cast<Step>(std::llround(s.t_reached_ms / spec.run.dt)));
+  // A run stopped by a signal continues from its checkpoint, which holds
+  // the plastic state; only a finished run writes the final weights.
+  if (options.write_outputs && !s.stopped_by_signal)
+    write_plastic_edges((std::filesystem::path(options.output_dir) / "synapses.h5").string(), spec, net, comm);
   // Library callers get every spike on rank 0, in the order one rank
   // records them in: by time, then node id.
   s.report_appends = recording.appends();

@@ -1,0 +1,58 @@
+#pragma once
+// The state of plastic synapses in files, in one canonical order that does
+// not depend on ranks or threads: by target node id, then in the order the
+// connection rule generated the target's synapses (the order of `myelin
+// export`'s edges.h5). Each rank sends its synapses' rows to the rank that
+// owns their block of that order, which writes one contiguous slab.
+//
+// A row is plastic_row_size doubles: source node id, target node id, delay
+// (ms), then the state (synapses/plastic_store.hpp): weight, the
+// presynaptic segment's a, b and last arrival step, the target's
+// postsynaptic trace and its last spike step.
+//
+// Used by checkpoints (/synapses/<edge population>/{state, in_flight}) and
+// at the end of a run by synapses.h5, a SONATA edges file with the final
+// weights (0/syn_weight) that a model can load back (`from_file`).
+#include <hdf5.h>
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "myelin/model_spec.hpp"
+#include "partition/placement.hpp"
+#include "sim/network.hpp"
+
+namespace myelin {
+
+inline constexpr std::size_t plastic_row_size = 3 + plastic_state_size;
+
+/// This rank's block [first, first + rows.size() / plastic_row_size) of a
+/// projection's canonical rows, of `total`.
+struct PlasticBlock {
+  std::uint64_t total = 0, first = 0;
+  std::vector<double> rows;
+};
+
+/// Collective.
+PlasticBlock gather_plastic(const Network& net, const PlasticProjection& pr, MPI_Comm comm);
+
+/// Collective: sets every local synapse's state from the blocks the ranks
+/// read. Returns false on every rank when a row does not match this
+/// network (source, delay or count differ: another model).
+bool scatter_plastic(Network& net, PlasticProjection& pr, const Placement& placement, const PlasticBlock& block,
+                     MPI_Comm comm);
+
+/// Collective: spikes whose plastic arrivals are still pending, as
+/// (source gid, emission step) pairs, sorted and without repeats; complete
+/// on rank 0.
+std::vector<std::uint64_t> pending_spikes(const Network& net, const PlasticProjection& pr, Step now, MPI_Comm comm);
+/// Re-queues such spikes' arrivals from step `now` on.
+void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pairs, Step now);
+
+/// Collective: writes OUTPUT/synapses.h5 (through a temporary name) when
+/// the network has plastic projections.
+void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, MPI_Comm comm);
+
+}  // namespace myelin

@@ -1,0 +1,174 @@
+#pragma once
+// Plastic synapses on the target rank: one PlasticProjection per projection
+// whose synapse model is not static, kept apart from the static store so
+// that static synapses still cost 8 bytes.
+//
+// Layout, per thread part (the part owns its targets, as for static
+// synapses, so a thread changes only its own synapses and traces):
+//   rows by source (dense over the projection's source population), split
+//   into (source, delay) segments, each a run of synapses in increasing
+//   target order: target (4 B) and weight (8 B, double so that the rule is
+//   exact to 1e-9 and more); per segment, the presynaptic state (the trace,
+//   or u and x of short-term plasticity) and the step it was last updated;
+//   a target-major index over the whole projection: for each local neuron
+//   its synapses in generation order (4 B synapse, 4 B segment), used by
+//   postsynaptic spikes and as the canonical order of checkpoints and
+//   exports; per local neuron, the postsynaptic trace.
+//   So a plastic synapse costs 20 B plus its share of the tables.
+//
+// Events: a spike emitted in step k is queued, per segment, for its
+// arrival step k + d; in step a, before the neurons' update, each arrival
+// runs the rule's presynaptic part and adds the weight into the ring
+// buffer slot the update reads; after the update, each postsynaptic spike
+// runs the postsynaptic part on the neuron's synapses (synapses/stdp.hpp
+// has the timing). Every event touches only its own segment's synapses or
+// its own neuron's, and ring-buffer sums are fixed point, so the result is
+// the same for any number of ranks and threads.
+#include <cmath>
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "core/time_grid.hpp"
+#include "sim/ring_buffer.hpp"
+#include "synapses/stdp.hpp"
+#include "synapses/tsodyks.hpp"
+
+namespace myelin {
+
+using PlasticRule = std::variant<StdpRule, TsodyksRule>;
+
+/// Presynaptic state of a segment: STDP uses a (the trace); short-term
+/// plasticity a = u, b = x. `last` is the arrival step of the last spike
+/// (-1: none yet, which short-term plasticity treats as time 0).
+struct SegmentState {
+  double a = 0.0, b = 0.0;
+  Step last = -1;
+};
+
+/// Postsynaptic trace of one neuron (STDP).
+struct PostTrace {
+  double y = 0.0;
+  Step last = -1;
+};
+
+inline std::int64_t to_fixed(double w) { return static_cast<std::int64_t>(w * 0x1p32); }
+
+struct PlasticPart {
+  std::vector<std::uint32_t> row;        ///< per source + 1: first segment
+  std::vector<std::uint32_t> seg_begin;  ///< per segment + 1: first synapse
+  std::vector<std::uint16_t> seg_delay;  ///< steps
+  std::vector<SegmentState> seg_state;
+  std::vector<std::uint32_t> target;     ///< rank-local neuron
+  std::vector<double> weight;
+  /// Segments whose spike arrives in step s, at pending[s & mask].
+  std::vector<std::vector<std::uint32_t>> pending;
+
+  std::size_t synapses() const { return target.size(); }
+  /// The source (0-based in the projection) of segment j.
+  std::uint64_t source_of(std::uint32_t j) const;
+};
+
+struct PlasticProjection {
+  std::size_t projection = 0;         ///< index in ModelSpec::projections
+  std::size_t target_population = 0;
+  std::uint64_t source_first_gid = 0, n_source = 0;
+  double dt = 0.1;
+  PlasticRule rule;
+  std::vector<PlasticPart> parts;     ///< per thread
+  /// Target-major index: the synapses of rank-local neuron l are
+  /// col_syn[col_off[l] .. col_off[l+1]) of part col_part[l], in the order
+  /// the connection rule generated them.
+  std::vector<std::uint64_t> col_off;
+  std::vector<std::uint32_t> col_syn, col_seg;
+  std::vector<std::uint8_t> col_part;  ///< per rank-local neuron
+  std::vector<PostTrace> post;         ///< per rank-local neuron
+  Step mask = 0;                       ///< pending ring size - 1
+
+  bool has_post() const { return std::holds_alternative<StdpRule>(rule); }
+  std::uint64_t synapses() const;
+  std::size_t bytes() const;
+
+  /// Queues the arrivals of a spike of `gid` emitted in step t into part p,
+  /// those arriving in step `from` or later (a restore re-queues spikes
+  /// some of whose arrivals are done).
+  void enqueue(std::size_t p, std::uint64_t gid, Step t, Step from = 0) {
+    if (gid < source_first_gid || gid >= source_first_gid + n_source) return;
+    PlasticPart& c = parts[p];
+    const std::uint64_t s = gid - source_first_gid;
+    for (std::uint32_t j = c.row[s]; j < c.row[s + 1]; ++j) {
+      const Step a = t + c.seg_delay[j];
+      if (a >= from) c.pending[static_cast<std::size_t>(a & mask)].push_back(j);
+    }
+  }
+
+  /// The presynaptic part of every arrival in step a of part p; returns
+  /// the events delivered.
+  std::uint64_t arrive(std::size_t p, Step a, RingBuffer& ring) {
+    PlasticPart& c = parts[p];
+    auto& q = c.pending[static_cast<std::size_t>(a & mask)];
+    std::uint64_t events = 0;
+    for (std::uint32_t j : q) events += std::visit([&](const auto& r) { return on_pre(r, c, j, a, ring); }, rule);
+    q.clear();
+    return events;
+  }
+
+  /// The postsynaptic part of a spike of rank-local neuron l in step u.
+  void fire(std::uint32_t l, Step u) {
+    if (!has_post()) return;
+    const StdpRule& r = std::get<StdpRule>(rule);
+    PlasticPart& c = parts[col_part[l]];
+    for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
+      const SegmentState& s = c.seg_state[col_seg[k]];
+      // A segment with no arrival yet has no trace.
+      if (s.last < 0) continue;
+      const double x = s.a * std::exp(-static_cast<double>(u - s.last) * dt / r.tau_plus);
+      double& w = c.weight[col_syn[k]];
+      w = r.facilitate(w, x);
+    }
+    PostTrace& t = post[l];
+    t.y = r.bump(t.last < 0 ? 0.0 : t.y * std::exp(-static_cast<double>(u - t.last) * dt / r.tau_minus));
+    t.last = u;
+  }
+
+ private:
+  static void add(RingBuffer& ring, std::uint32_t target, Step a, double w) {
+    ring.slot(target, a)[std::signbit(w) ? 1 : 0] += to_fixed(w);
+  }
+
+  std::uint64_t on_pre(const StdpRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
+    const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t t = c.target[k];
+      const PostTrace& pt = post[t];
+      double& w = c.weight[k];
+      if (pt.last >= 0) w = r.depress(w, pt.y * std::exp(-static_cast<double>(a - pt.last) * dt / r.tau_minus));
+      add(ring, t, a, w);
+    }
+    SegmentState& s = c.seg_state[j];
+    s.a = r.bump(s.last < 0 ? 0.0 : s.a * std::exp(-static_cast<double>(a - s.last) * dt / r.tau_plus));
+    s.last = a;
+    return e - b;
+  }
+
+  std::uint64_t on_pre(const TsodyksRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
+    SegmentState& s = c.seg_state[j];
+    // Times at the synapse are NEST stamps: arrival step a is at (a+1) dt.
+    const double h = static_cast<double>(a + 1 - (s.last < 0 ? 0 : s.last + 1)) * dt;
+    const double f = r.spike(s.a, s.b, h);
+    s.last = a;
+    const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
+    for (std::uint32_t k = b; k < e; ++k) add(ring, c.target[k], a, f * c.weight[k]);
+    return e - b;
+  }
+};
+
+/// The initial presynaptic state of a segment under `rule`.
+SegmentState initial_segment_state(const PlasticRule& rule);
+
+/// Names of the state a checkpoint keeps per synapse after its weight:
+/// the segment's (a, b, last) and the target's (y, last).
+inline constexpr const char* plastic_state_names = "weight,pre_a,pre_b,pre_last_step,post_y,post_last_step";
+inline constexpr std::size_t plastic_state_size = 6;
+
+}  // namespace myelin

