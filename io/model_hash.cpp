@@ -22,7 +22,10 @@ std::uint64_t structure_hash(const ModelSpec& spec) {
   for (const auto& p : spec.populations) o << "pop " << p.name << ' ' << p.model << ' ' << p.size << '\n';
   for (const auto& p : spec.projections)
     o << "proj " << p.source << ' ' << p.target << ' ' << static_cast<int>(p.rule) << ' ' << p.count << ' ' << p.p
-      << ' ' << value_text(p.delay) << ' ' << p.allow_autapses << p.allow_multapses << '\n';
+      << ' ' << value_text(p.delay) << ' ' << p.allow_autapses << p.allow_multapses
+      // Plastic synapses are stored apart (and checkpointed); static ones
+      // keep the hash they always had.
+      << (p.synapse_model == "static_synapse" ? std::string() : " " + p.synapse_model) << '\n';
   // FNV-1a, 64 bit: stable across platforms and releases.
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (const char c : o.str()) {
