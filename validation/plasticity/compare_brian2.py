@@ -1,0 +1,239 @@
+#!/usr/bin/python3
+"""Plastic synapses against Brian2 (Debian's python3-brian): a small
+feed-forward network whose weights and spikes depend on each other.
+
+  P (30 parrots, Poisson 15 Hz) --stdp_synapse, additive, all-to-all---> A (4 iaf_psc_exp)
+  P                             --stdp_nn_symm_synapse, mu = 0.5 ------> B (4 iaf_psc_exp)
+  Q (10 parrots, Poisson 20 Hz) --tsodyks2_synapse---------------------> A and B
+
+myelin runs the network; Brian2 rebuilds A and B with the same parameters,
+takes P's and Q's spikes from myelin's spikes.h5 as SpikeGeneratorGroups,
+and states the rules in its own equation language. The comparison: every
+spike of A and B in the same step, and every final weight (synapses.h5)
+within a relative 1e-9 (both compute the same double-precision rule; what
+differs is the order of floating-point operations).
+
+Conventions (validation/brian2_small_network.py has the rest): a spike
+stamped T by myelin happened in Brian's step T - dt; Brian runs a step's
+presynaptic pathway before its postsynaptic one, which is myelin's order
+(synapses/stdp.hpp); the rules' traces are Brian's event-driven variables.
+
+Usage: compare_brian2.py MYELIN WORKDIR   (exit 1 on any difference)
+"""
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+import brian2 as b2
+
+DT, T_STOP = 0.1, 2000.0
+NEURON = dict(C_m=250.0, tau_m=10.0, tau_syn_ex=2.0, tau_syn_in=2.0, t_ref=2.0, E_L=-70.0, V_reset=-70.0,
+              V_th=-55.0, I_e=330.0)
+STDP_A = dict(tau_plus=16.8, tau_minus=33.7, lam=0.03, alpha=1.2, mu_plus=0.0, mu_minus=0.0, Wmax=150.0, nearest=False)
+STDP_B = dict(tau_plus=20.0, tau_minus=20.0, lam=0.05, alpha=0.9, mu_plus=0.5, mu_minus=0.5, Wmax=150.0, nearest=True)
+TM = dict(U=0.35, tau_rec=150.0, tau_fac=60.0)
+W_P, D_P, W_Q, D_Q = 60.0, 1.5, 90.0, 0.7
+
+MODEL = f"""name = "plastic_brian2"
+[run]
+dt = {DT}
+t_stop = {T_STOP}
+seed = 5
+
+[[population]]
+name = "P"
+model = "parrot_neuron"
+size = 30
+[[population]]
+name = "Q"
+model = "parrot_neuron"
+size = 10
+[[population]]
+name = "A"
+model = "iaf_psc_exp"
+size = 4
+params = {{ I_e = {NEURON['I_e']} }}
+[[population]]
+name = "B"
+model = "iaf_psc_exp"
+size = 4
+params = {{ I_e = {NEURON['I_e']} }}
+
+[[projection]]
+source = "P"
+target = "A"
+rule = "all_to_all"
+weight = {W_P}
+delay = {D_P}
+synapse_model = "stdp_synapse"
+synapse = {{ tau_plus = {STDP_A['tau_plus']}, tau_minus = {STDP_A['tau_minus']}, lambda = {STDP_A['lam']}, alpha = {STDP_A['alpha']}, mu_plus = {STDP_A['mu_plus']}, mu_minus = {STDP_A['mu_minus']}, Wmax = {STDP_A['Wmax']} }}
+[[projection]]
+source = "P"
+target = "B"
+rule = "all_to_all"
+weight = {W_P}
+delay = {D_P}
+synapse_model = "stdp_nn_symm_synapse"
+synapse = {{ tau_plus = {STDP_B['tau_plus']}, tau_minus = {STDP_B['tau_minus']}, lambda = {STDP_B['lam']}, alpha = {STDP_B['alpha']}, mu_plus = {STDP_B['mu_plus']}, mu_minus = {STDP_B['mu_minus']}, Wmax = {STDP_B['Wmax']} }}
+[[projection]]
+source = "Q"
+target = "A"
+rule = "all_to_all"
+weight = {W_Q}
+delay = {D_Q}
+synapse_model = "tsodyks2_synapse"
+synapse = {{ U = {TM['U']}, tau_rec = {TM['tau_rec']}, tau_fac = {TM['tau_fac']} }}
+[[projection]]
+source = "Q"
+target = "B"
+rule = "all_to_all"
+weight = {W_Q}
+delay = {D_Q}
+synapse_model = "tsodyks2_synapse"
+synapse = {{ U = {TM['U']}, tau_rec = {TM['tau_rec']}, tau_fac = {TM['tau_fac']} }}
+
+[[stimulus]]
+type = "poisson_generator"
+targets = "P"
+rate = 15.0
+weight = 1.0
+[[stimulus]]
+type = "poisson_generator"
+targets = "Q"
+rate = 20.0
+weight = 1.0
+"""
+
+EQS = """
+dv/dt = (E_L - v) / tau_m + (I_ex + I_e) / C_m : volt (unless refractory)
+dI_ex/dt = -I_ex / tau_ex : amp
+"""
+
+
+def stdp_synapses(src, tgt, p, name):
+    ms, pA = b2.ms, b2.pA
+    bump = "= 1" if p["nearest"] else "+= 1"
+    model = f"""w : amp
+                dApre/dt = -Apre / ({p['tau_plus']}*ms) : 1 (event-driven)
+                dApost/dt = -Apost / ({p['tau_minus']}*ms) : 1 (event-driven)"""
+    wmax = f"({p['Wmax']}*pA)"
+    on_pre = f"""w = clip(w / {wmax} - {p['alpha']} * {p['lam']} * (w / {wmax})**{p['mu_minus']} * Apost, 0, 1) * {wmax}
+                 I_ex_post += w
+                 Apre {bump}"""
+    on_post = f"""w = clip(w / {wmax} + {p['lam']} * (1 - w / {wmax})**{p['mu_plus']} * Apre, 0, 1) * {wmax}
+                  Apost {bump}"""
+    s = b2.Synapses(src, tgt, model, on_pre=on_pre, on_post=on_post, delay=D_P * ms, name=name)
+    s.connect()
+    s.w = W_P * pA
+    return s
+
+
+def tsodyks_synapses(src, tgt, name):
+    ms, pA = b2.ms, b2.pA
+    s = b2.Synapses(src, tgt, """w : amp
+                                 u : 1
+                                 x : 1
+                                 tlast : second""",
+                    on_pre=f"""x = 1 + (x - x * u - 1) * exp(-(t - tlast) / ({TM['tau_rec']}*ms))
+                               u = {TM['U']} + u * (1 - {TM['U']}) * exp(-(t - tlast) / ({TM['tau_fac']}*ms))
+                               I_ex_post += x * u * w
+                               tlast = t""",
+                    delay=D_Q * ms, name=name)
+    s.connect()
+    s.w = W_Q * pA
+    s.u = TM["U"]
+    s.x = 1.0
+    # myelin dates the first spike's predecessor at its time 0, Brian's -dt.
+    s.tlast = -DT * ms
+    return s
+
+
+def read_spikes(path, pop):
+    with h5py.File(path, "r") as f:
+        return f[f"spikes/{pop}/timestamps"][()], f[f"spikes/{pop}/node_ids"][()]
+
+
+def main(myelin, work):
+    os.makedirs(work, exist_ok=True)
+    model = os.path.join(work, "plastic_brian2.toml")
+    with open(model, "w") as f:
+        f.write(MODEL)
+    out = os.path.join(work, "myelin")
+    subprocess.run([myelin, "run", model, "-o", out, "-q", "--threads", "2"], check=True)
+
+    b2.prefs.codegen.target = "numpy"
+    b2.defaultclock.dt = DT * b2.ms
+    ms, mV, pA, pF = b2.ms, b2.mV, b2.pA, b2.pF
+    objects, gens = [], {}
+    for pop, n in (("P", 30), ("Q", 10)):
+        stamps, ids = read_spikes(os.path.join(out, "spikes.h5"), pop)
+        gens[pop] = b2.SpikeGeneratorGroup(n, ids.astype(int), (stamps - DT) * ms, name=f"gen_{pop}")
+        objects.append(gens[pop])
+    groups, monitors = {}, {}
+    for pop in ("A", "B"):
+        g = b2.NeuronGroup(4, EQS, threshold="v >= V_th", reset="v = V_reset", refractory=(NEURON["t_ref"] + DT) * ms,
+                           method="exact", name=f"pop_{pop}",
+                           namespace=dict(E_L=NEURON["E_L"] * mV, tau_m=NEURON["tau_m"] * ms, C_m=NEURON["C_m"] * pF,
+                                          tau_ex=NEURON["tau_syn_ex"] * ms, I_e=NEURON["I_e"] * pA,
+                                          V_th=NEURON["V_th"] * mV, V_reset=NEURON["V_reset"] * mV))
+        g.v = NEURON["E_L"] * mV
+        groups[pop] = g
+        monitors[pop] = b2.SpikeMonitor(g)
+        objects += [g, monitors[pop]]
+    syn = {"P_to_A": stdp_synapses(gens["P"], groups["A"], STDP_A, "stdp_A"),
+           "P_to_B": stdp_synapses(gens["P"], groups["B"], STDP_B, "stdp_B"),
+           "Q_to_A": tsodyks_synapses(gens["Q"], groups["A"], "tm_A"),
+           "Q_to_B": tsodyks_synapses(gens["Q"], groups["B"], "tm_B")}
+    objects += list(syn.values())
+    b2.Network(*objects).run(T_STOP * ms)
+
+    failures = 0
+    for pop in ("A", "B"):
+        tm, im = read_spikes(os.path.join(out, "spikes.h5"), pop)
+        tb = np.asarray(monitors[pop].t / ms) + DT
+        ib = np.asarray(monitors[pop].i)
+        same = 0
+        for n in range(4):
+            a = np.round(np.sort(tm[im == n]) / DT).astype(int)
+            b = np.round(np.sort(tb[ib == n]) / DT).astype(int)
+            same += len(a) == len(b) and np.array_equal(a, b)
+        ok = same == 4
+        failures += not ok
+        print(f"{pop}: {len(tm)} spikes (Brian2 {len(tb)}), trains identical to the step for {same}/4 neurons"
+              f" {'ok' if ok else 'FAIL'}")
+    with h5py.File(os.path.join(out, "synapses.h5"), "r") as f:
+        for name in ("P_to_A", "P_to_B"):
+            e = f[f"edges/{name}"]
+            src, tgt, w = e["source_node_id"][()], e["target_node_id"][()], e["0/syn_weight"][()]
+            s = syn[name]
+            bw = {(int(i), int(j)): float(x) for i, j, x in zip(s.i[:], s.j[:], s.w[:] / pA)}
+            ref = np.array([bw[(int(i), int(j))] for i, j in zip(src, tgt)])
+            rel = np.max(np.abs(w - ref) / np.maximum(np.abs(ref), 1e-300))
+            moved = np.max(np.abs(w - W_P))
+            ok = rel <= 1e-9 and moved > 1.0
+            failures += not ok
+            print(f"{name}: {len(w)} weights, mean {w.mean():.3f} pA (from {W_P}), largest change {moved:.2f} pA, "
+                  f"max relative difference to Brian2 {rel:.1e} {'ok' if ok else 'FAIL'}")
+        for name in ("Q_to_A", "Q_to_B"):
+            e = f[f"edges/{name}"]
+            src, tgt = e["source_node_id"][()], e["target_node_id"][()]
+            s = syn[name]
+            for var in ("u", "x"):
+                mine = e[f"0/{var}"][()]
+                bv = {(int(i), int(j)): float(x) for i, j, x in zip(s.i[:], s.j[:], getattr(s, var)[:])}
+                ref = np.array([bv[(int(i), int(j))] for i, j in zip(src, tgt)])
+                rel = np.max(np.abs(mine - ref) / np.abs(ref))
+                ok = rel <= 1e-9
+                failures += not ok
+                print(f"{name}: {var} of {len(mine)} synapses, max relative difference to Brian2 {rel:.1e}"
+                      f" {'ok' if ok else 'FAIL'}")
+    return failures
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(1 if main(sys.argv[1], sys.argv[2]) else 0)
