@@ -173,6 +173,7 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
     std::vector<Edge>().swap(edges[p]);
   }
   pr.post.assign(pr.has_post() ? local_size : 0, PostTrace{});
+  pr.tabulate();
   return pr;
 }
 

@@ -84,6 +84,10 @@ struct PlasticProjection {
   std::vector<std::uint8_t> col_part;  ///< per rank-local neuron
   std::vector<PostTrace> post;         ///< per rank-local neuron
   Step mask = 0;                       ///< pending ring size - 1
+  /// exp(-n dt / tau_plus) and exp(-n dt / tau_minus) for n steps below
+  /// their size, computed by the same expression as decay() uses beyond:
+  /// a lookup instead of an exp per synapse event, with the same result.
+  std::vector<double> decay_plus, decay_minus;
 
   bool has_post() const { return std::holds_alternative<StdpRule>(rule); }
   std::uint64_t synapses() const;
@@ -113,6 +117,22 @@ struct PlasticProjection {
     return events;
   }
 
+  /// Fills the decay tables (STDP).
+  void tabulate(std::size_t n = 4096) {
+    const StdpRule* r = std::get_if<StdpRule>(&rule);
+    if (!r) return;
+    decay_plus.resize(n);
+    decay_minus.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      decay_plus[k] = decay(static_cast<Step>(k), r->tau_plus);
+      decay_minus[k] = decay(static_cast<Step>(k), r->tau_minus);
+    }
+  }
+  double decay(Step n, double tau) const { return std::exp(-static_cast<double>(n) * dt / tau); }
+  double decay(Step n, double tau, const std::vector<double>& table) const {
+    return static_cast<std::uint64_t>(n) < table.size() ? table[static_cast<std::size_t>(n)] : decay(n, tau);
+  }
+
   /// The postsynaptic part of a spike of rank-local neuron l in step u.
   void fire(std::uint32_t l, Step u) {
     if (!has_post()) return;
@@ -122,12 +142,12 @@ struct PlasticProjection {
       const SegmentState& s = c.seg_state[col_seg[k]];
       // A segment with no arrival yet has no trace.
       if (s.last < 0) continue;
-      const double x = s.a * std::exp(-static_cast<double>(u - s.last) * dt / r.tau_plus);
+      const double x = s.a * decay(u - s.last, r.tau_plus, decay_plus);
       double& w = c.weight[col_syn[k]];
       w = r.facilitate(w, x);
     }
     PostTrace& t = post[l];
-    t.y = r.bump(t.last < 0 ? 0.0 : t.y * std::exp(-static_cast<double>(u - t.last) * dt / r.tau_minus));
+    t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(u - t.last, r.tau_minus, decay_minus));
     t.last = u;
   }
 
@@ -142,11 +162,11 @@ struct PlasticProjection {
       const std::uint32_t t = c.target[k];
       const PostTrace& pt = post[t];
       double& w = c.weight[k];
-      if (pt.last >= 0) w = r.depress(w, pt.y * std::exp(-static_cast<double>(a - pt.last) * dt / r.tau_minus));
+      if (pt.last >= 0) w = r.depress(w, pt.y * decay(a - pt.last, r.tau_minus, decay_minus));
       add(ring, t, a, w);
     }
     SegmentState& s = c.seg_state[j];
-    s.a = r.bump(s.last < 0 ? 0.0 : s.a * std::exp(-static_cast<double>(a - s.last) * dt / r.tau_plus));
+    s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(a - s.last, r.tau_plus, decay_plus));
     s.last = a;
     return e - b;
   }

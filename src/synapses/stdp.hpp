@@ -35,13 +35,16 @@ struct StdpRule {
   bool nearest = false;
 
   double facilitate(double w, double x) const {
-    const double n = w / Wmax + lambda * std::pow(1.0 - w / Wmax, mu_plus) * x;
+    const double n = w / Wmax + lambda * power(1.0 - w / Wmax, mu_plus) * x;
     return n < 1.0 ? n * Wmax : Wmax;
   }
   double depress(double w, double y) const {
-    const double n = w / Wmax - alpha * lambda * std::pow(w / Wmax, mu_minus) * y;
+    const double n = w / Wmax - alpha * lambda * power(w / Wmax, mu_minus) * y;
     return n > 0.0 ? n * Wmax : 0.0;
   }
+  /// pow, skipped for the additive and multiplicative rules: pow(x, 0) is
+  /// exactly 1 and pow(x, 1) exactly x, so the result is the same.
+  static double power(double x, double mu) { return mu == 0.0 ? 1.0 : mu == 1.0 ? x : std::pow(x, mu); }
   /// A trace after a spike, given its value decayed to the spike's step.
   double bump(double decayed) const { return nearest ? 1.0 : decayed + 1.0; }
 };
