@@ -143,15 +143,16 @@ void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MP
   h5::Handle syn = h5::create_group(file, "synapses");
   for (const PlasticProjection& pr : net.plastic) {
     h5::Handle g = h5::create_group(syn, "projection_" + std::to_string(pr.projection));
-    const PlasticBlock b = gather_plastic(net, pr, comm);
-    const std::uint64_t n = b.rows.size() / plastic_row_size;
+    h5::Handle ds = h5::create_dataset(g, "state", H5T_NATIVE_DOUBLE, {plastic_rows(net, pr, comm), plastic_row_size});
     std::uint64_t hash = 0;
-    for (std::uint64_t j = 0; j < n; ++j)
-      hash += row_hash(b.first + j, reinterpret_cast<const unsigned char*>(b.rows.data() + j * plastic_row_size),
-                       plastic_row_size * sizeof(double));
+    for_each_plastic_block(net, pr, comm, [&](const PlasticBlock& b) {
+      const std::uint64_t n = b.rows.size() / plastic_row_size;
+      for (std::uint64_t j = 0; j < n; ++j)
+        hash += row_hash(b.first + j, reinterpret_cast<const unsigned char*>(b.rows.data() + j * plastic_row_size),
+                         plastic_row_size * sizeof(double));
+      h5::write_rows(ds, H5T_NATIVE_DOUBLE, b.first, n, b.rows.data(), true);
+    });
     hash = sum_all(hash, comm);
-    h5::Handle ds = h5::create_dataset(g, "state", H5T_NATIVE_DOUBLE, {b.total, plastic_row_size});
-    h5::write_rows(ds, H5T_NATIVE_DOUBLE, b.first, n, b.rows.data(), true);
     h5::write_string_attribute(ds, "variables", std::string("source_node_id,target_node_id,delay_ms,") + plastic_state_names);
     h5::write_scalar_attribute(ds, "checksum", hash);
     // Spikes whose arrivals at these synapses are still to come.
@@ -416,25 +417,20 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
                   " does not fit its synapses (was the model changed?)");
   }
 
-  // Plastic synapses: weights, traces and arrivals still to come.
+  // Plastic synapses: weights, traces and arrivals still to come. The
+  // rows are read pass by pass (io/plastic_state.hpp); a read that fails
+  // leaves zeros, which the checksum then refuses.
   for (PlasticProjection& pr : net.plastic) {
     std::string problem;
-    PlasticBlock b;
     std::vector<std::uint64_t> pending;
-    std::uint64_t hash = 0, file_hash = 0;
+    std::uint64_t total = 0, hash = 0, file_hash = 0;
+    h5::Handle ds;
     try {
       where = "/synapses/projection_" + std::to_string(pr.projection) + "/state";
-      h5::Handle ds = h5::open_dataset(file, where);
+      ds = h5::open_dataset(file, where);
       const auto d = h5::dataset_dims(ds);
       if (d.size() != 2 || d[1] != plastic_row_size) throw std::runtime_error("unexpected shape");
-      b.total = d[0];
-      b.first = block_begin(b.total, rank, ranks);
-      const std::uint64_t n = block_begin(b.total, rank + 1, ranks) - b.first;
-      b.rows.resize(n * plastic_row_size);
-      h5::read_rows(ds, H5T_NATIVE_DOUBLE, b.first, n, b.rows.data());
-      for (std::uint64_t j = 0; j < n; ++j)
-        hash += row_hash(b.first + j, reinterpret_cast<const unsigned char*>(b.rows.data() + j * plastic_row_size),
-                         plastic_row_size * sizeof(double));
+      total = d[0];
       file_hash = h5::read_scalar_attribute<std::uint64_t>(ds, "checksum");
       where = "/synapses/projection_" + std::to_string(pr.projection) + "/in_flight";
       h5::Handle fl = h5::open_dataset(file, where);
@@ -446,11 +442,25 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
       problem = where + ": " + err.what();
     }
     agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-    agree(sum_all(hash, comm) == file_hash, "an intact checkpoint; the checksum of /synapses/projection_" +
-                                                 std::to_string(pr.projection) + " does not match (the file is corrupted)");
-    agree(scatter_plastic(net, pr, placement, b, comm),
-          "a checkpoint of this network; the plastic synapses of projection " + std::to_string(pr.projection) +
-              " differ from the model's (was the model changed?)");
+    const std::string changed = "a checkpoint of this network; the plastic synapses of projection " +
+                                std::to_string(pr.projection) + " differ from the model's (was the model changed?)";
+    agree(total == plastic_rows(net, pr, comm), changed);
+    bool read_ok = true;
+    const bool fits = set_plastic_state(net, pr, placement, total, comm,
+                                        [&](std::uint64_t first, std::uint64_t n, std::vector<double>& rows) {
+                                          try {
+                                            h5::read_rows(ds, H5T_NATIVE_DOUBLE, first, n, rows.data());
+                                          } catch (const std::runtime_error&) {
+                                            read_ok = false;
+                                          }
+                                          for (std::uint64_t j = 0; j < n; ++j)
+                                            hash += row_hash(first + j,
+                                                             reinterpret_cast<const unsigned char*>(rows.data() + j * plastic_row_size),
+                                                             plastic_row_size * sizeof(double));
+                                        });
+    agree(read_ok && sum_all(hash, comm) == file_hash, "an intact checkpoint; the checksum of /synapses/projection_" +
+                                                           std::to_string(pr.projection) + " does not match (the file is corrupted)");
+    agree(fits, changed);
     requeue_spikes(pr, pending, h.step);
   }
 

@@ -14,6 +14,11 @@
 //                          horizon - 1, excitatory and inhibitory, fixed point
 //                          2^-32 pA. The exchange is flushed at a checkpoint,
 //                          so no spike sits in a send buffer.
+//   /synapses/projection_<k>/state   float64 (synapses, 9): each plastic
+//                          synapse's source and target node, delay, weight
+//                          and traces, in canonical order (io/plastic_state.hpp)
+//   /synapses/projection_<k>/in_flight  uint64 (n, 2): spikes (source gid,
+//                          emission step) whose arrivals there are still to come
 //   /recorders/spike_counts  per population, all neurons
 //   /recorders/reports/{keys, written, checksum}  where each streamed report
 //                          stands ("spikes.h5/<pop>", "<var>.h5/<pop>":

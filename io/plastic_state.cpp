@@ -1,7 +1,9 @@
 #include "io/plastic_state.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <cmath>
 #include <stdexcept>
 
 #include "io/atomic_file.hpp"
@@ -46,103 +48,147 @@ int ranks_of(MPI_Comm comm) {
 
 }  // namespace
 
-PlasticBlock gather_plastic(const Network& net, const PlasticProjection& pr, MPI_Comm comm) {
+std::uint64_t plastic_chunk_rows() {
+  // A test knob: small networks then take several passes too.
+  if (const char* e = std::getenv("MYELIN_PLASTIC_CHUNK_ROWS"))
+    if (const std::uint64_t v = std::strtoull(e, nullptr, 10); v > 0) return v;
+  return std::uint64_t{1} << 16;
+}
+
+std::uint64_t plastic_rows(const Network& net, const PlasticProjection& pr, MPI_Comm comm) {
+  return target_offsets(net, pr, comm).back();
+}
+
+void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI_Comm comm,
+                            const std::function<void(const PlasticBlock&)>& take) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const int ranks = ranks_of(comm);
   const NeuronGroup& g = target_group(net, pr);
   const std::vector<std::uint64_t> off = target_offsets(net, pr, comm);
-  PlasticBlock b;
-  b.total = off.back();
-  b.first = block_begin(b.total, rank, ranks);
-  const std::uint64_t end = block_begin(b.total, rank + 1, ranks);
-  b.rows.resize((end - b.first) * plastic_row_size);
-
+  const std::uint64_t total = off.back(), chunk = plastic_chunk_rows();
+  // This rank's synapses in canonical order: neuron by neuron (node ids
+  // ascend), each neuron's in generation order. (i, j) is the next one.
+  std::size_t i = 0;
+  std::uint64_t j = 0;
   std::vector<std::uint64_t> ids, at;
   std::vector<std::uint32_t> local;
   std::vector<int> dest;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    const std::size_t l = g.first_local + i;
-    for (std::uint64_t k = pr.col_off[l]; k < pr.col_off[l + 1]; ++k) {
-      ids.push_back(off[g.node_ids[i]] + (k - pr.col_off[l]));
-      dest.push_back(block_owner(ids.back(), b.total, ranks));
-      at.push_back(k);
+  for (std::uint64_t lo = 0; lo < total; lo += chunk) {
+    const std::uint64_t hi = std::min(total, lo + chunk), n = hi - lo;
+    PlasticBlock b;
+    b.total = total;
+    b.first = lo + block_begin(n, rank, ranks);
+    const std::uint64_t end = lo + block_begin(n, rank + 1, ranks);
+    b.rows.resize((end - b.first) * plastic_row_size);
+    ids.clear();
+    at.clear();
+    local.clear();
+    dest.clear();
+    while (i < g.size()) {
+      const std::size_t l = g.first_local + i;
+      if (j >= pr.col_off[l + 1] - pr.col_off[l]) {
+        ++i;
+        j = 0;
+        continue;
+      }
+      const std::uint64_t id = off[g.node_ids[i]] + j;
+      if (id >= hi) break;
+      ids.push_back(id);
+      dest.push_back(block_owner(id - lo, n, ranks));
+      at.push_back(pr.col_off[l] + j);
       local.push_back(static_cast<std::uint32_t>(l));
+      ++j;
     }
+    std::uint64_t received = 0;
+    exchange_rows(
+        plastic_row_size * sizeof(double), ids, dest,
+        [&](std::size_t k, unsigned char* row) {
+          const std::uint32_t l = local[k];
+          const std::uint64_t c = at[k];
+          const PlasticPart& part = pr.parts[pr.col_part[l]];
+          const std::uint32_t seg = pr.col_seg[c], syn = pr.col_syn[c];
+          const SegmentState& st = part.seg_state[seg];
+          const PostTrace t = pr.post.empty() ? PostTrace{} : pr.post[l];
+          const double x[plastic_row_size] = {static_cast<double>(part.source_of(seg)),
+                                              static_cast<double>(g.node_ids[l - g.first_local]),
+                                              static_cast<double>(part.seg_delay[seg]) * pr.dt,
+                                              part.weight[syn],
+                                              st.a,
+                                              st.b,
+                                              static_cast<double>(st.last),
+                                              t.y,
+                                              static_cast<double>(t.last)};
+          std::memcpy(row, x, sizeof x);
+        },
+        [&](std::uint64_t id, const unsigned char* row) {
+          if (id < b.first || id >= end) throw std::logic_error("plastic rows: a row outside this rank's block");
+          std::memcpy(b.rows.data() + (id - b.first) * plastic_row_size, row, plastic_row_size * sizeof(double));
+          ++received;
+        },
+        comm);
+    if (received != end - b.first) throw std::logic_error("plastic rows: a block is incomplete");
+    take(b);
   }
-  std::uint64_t received = 0;
-  exchange_rows(
-      plastic_row_size * sizeof(double), ids, dest,
-      [&](std::size_t j, unsigned char* row) {
-        const std::uint32_t l = local[j];
-        const std::uint64_t k = at[j];
-        const PlasticPart& c = pr.parts[pr.col_part[l]];
-        const std::uint32_t seg = pr.col_seg[k], syn = pr.col_syn[k];
-        const SegmentState& s = c.seg_state[seg];
-        const PostTrace t = pr.post.empty() ? PostTrace{} : pr.post[l];
-        const double x[plastic_row_size] = {static_cast<double>(c.source_of(seg)),
-                                            static_cast<double>(g.node_ids[l - g.first_local]),
-                                            static_cast<double>(c.seg_delay[seg]) * pr.dt,
-                                            c.weight[syn],
-                                            s.a,
-                                            s.b,
-                                            static_cast<double>(s.last),
-                                            t.y,
-                                            static_cast<double>(t.last)};
-        std::memcpy(row, x, sizeof x);
-      },
-      [&](std::uint64_t id, const unsigned char* row) {
-        if (id < b.first || id >= end) throw std::logic_error("plastic rows: a row outside this rank's block");
-        std::memcpy(b.rows.data() + (id - b.first) * plastic_row_size, row, plastic_row_size * sizeof(double));
-        ++received;
-      },
-      comm);
-  if (received != end - b.first) throw std::logic_error("plastic rows: a block is incomplete");
-  return b;
 }
 
-bool scatter_plastic(Network& net, PlasticProjection& pr, const Placement& placement, const PlasticBlock& block,
-                     MPI_Comm comm) {
+bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& placement, std::uint64_t total,
+                       MPI_Comm comm,
+                       const std::function<void(std::uint64_t first, std::uint64_t n, std::vector<double>& rows)>& read) {
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const int ranks = ranks_of(comm);
   const NeuronGroup& g = target_group(net, pr);
   const std::vector<std::uint64_t> off = target_offsets(net, pr, comm);
-  bool ok = off.back() == block.total;
-  const std::uint64_t n = block.rows.size() / plastic_row_size;
-  std::vector<std::uint64_t> ids(ok ? n : 0);
-  std::vector<int> dest(ids.size());
-  for (std::uint64_t j = 0; j < ids.size(); ++j) {
-    ids[j] = block.first + j;
-    const std::uint64_t node = static_cast<std::uint64_t>(std::upper_bound(off.begin(), off.end(), ids[j]) - off.begin() - 1);
-    dest[j] = placement.rank_of(net.pop_first_gid[pr.target_population] + node);
-  }
+  if (off.back() != total) return false;  // the same on every rank
+  bool ok = true;
   std::uint64_t received = 0;
-  exchange_rows(
-      plastic_row_size * sizeof(double), ids, dest,
-      [&](std::size_t j, unsigned char* row) {
-        std::memcpy(row, block.rows.data() + j * plastic_row_size, plastic_row_size * sizeof(double));
-      },
-      [&](std::uint64_t id, const unsigned char* row) {
-        double x[plastic_row_size];
-        std::memcpy(x, row, sizeof x);
-        const std::uint64_t node = static_cast<std::uint64_t>(std::upper_bound(off.begin(), off.end(), id) - off.begin() - 1);
-        const auto it = std::lower_bound(g.node_ids.begin(), g.node_ids.end(), node);
-        if (it == g.node_ids.end() || *it != node || x[1] != static_cast<double>(node)) {
-          ok = false;
-          return;
-        }
-        const std::size_t l = g.first_local + static_cast<std::size_t>(it - g.node_ids.begin());
-        const std::uint64_t k = pr.col_off[l] + (id - off[node]);
-        PlasticPart& c = pr.parts[pr.col_part[l]];
-        const std::uint32_t seg = pr.col_seg[k], syn = pr.col_syn[k];
-        if (static_cast<double>(c.source_of(seg)) != x[0] || static_cast<double>(c.seg_delay[seg]) * pr.dt != x[2]) {
-          ok = false;
-          return;
-        }
-        c.weight[syn] = x[3];
-        c.seg_state[seg] = SegmentState{x[4], x[5], static_cast<Step>(x[6])};
-        if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], static_cast<Step>(x[8])};
-        ++received;
-      },
-      comm);
+  const std::uint64_t chunk = plastic_chunk_rows();
+  std::vector<double> rows;
+  std::vector<std::uint64_t> ids;
+  std::vector<int> dest;
+  for (std::uint64_t lo = 0; lo < total; lo += chunk) {
+    const std::uint64_t n = std::min(total, lo + chunk) - lo;
+    const std::uint64_t first = lo + block_begin(n, rank, ranks), count = lo + block_begin(n, rank + 1, ranks) - first;
+    rows.assign(count * plastic_row_size, 0.0);
+    read(first, count, rows);
+    ids.resize(count);
+    dest.resize(count);
+    for (std::uint64_t k = 0; k < count; ++k) {
+      ids[k] = first + k;
+      const auto node = static_cast<std::uint64_t>(std::upper_bound(off.begin(), off.end(), ids[k]) - off.begin() - 1);
+      dest[k] = placement.rank_of(net.pop_first_gid[pr.target_population] + node);
+    }
+    exchange_rows(
+        plastic_row_size * sizeof(double), ids, dest,
+        [&](std::size_t k, unsigned char* row) {
+          std::memcpy(row, rows.data() + k * plastic_row_size, plastic_row_size * sizeof(double));
+        },
+        [&](std::uint64_t id, const unsigned char* row) {
+          double x[plastic_row_size];
+          std::memcpy(x, row, sizeof x);
+          const auto node = static_cast<std::uint64_t>(std::upper_bound(off.begin(), off.end(), id) - off.begin() - 1);
+          const auto it = std::lower_bound(g.node_ids.begin(), g.node_ids.end(), node);
+          if (it == g.node_ids.end() || *it != node || x[1] != static_cast<double>(node)) {
+            ok = false;
+            return;
+          }
+          const std::size_t l = g.first_local + static_cast<std::size_t>(it - g.node_ids.begin());
+          const std::uint64_t c = pr.col_off[l] + (id - off[node]);
+          PlasticPart& part = pr.parts[pr.col_part[l]];
+          const std::uint32_t seg = pr.col_seg[c], syn = pr.col_syn[c];
+          if (static_cast<double>(part.source_of(seg)) != x[0] ||
+              static_cast<double>(part.seg_delay[seg]) * pr.dt != x[2]) {
+            ok = false;
+            return;
+          }
+          part.weight[syn] = x[3];
+          part.seg_state[seg] = SegmentState{x[4], x[5], static_cast<Step>(x[6])};
+          if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], static_cast<Step>(x[8])};
+          ++received;
+        },
+        comm);
+  }
   ok = ok && received == pr.synapses();
   return all_ok(ok, comm);
 }
@@ -187,61 +233,62 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
     h5::write_string_attribute(file, "contents", "plastic synapses at the end of the run");
     h5::Handle edges = h5::create_group(file, "edges");
     for (const PlasticProjection& pr : net.plastic) {
-      const PlasticBlock b = gather_plastic(net, pr, comm);
       const ProjectionSpec& proj = spec.projections[pr.projection];
-      const std::uint64_t n = b.rows.size() / plastic_row_size;
-      const auto column = [&](std::size_t c) {
-        std::vector<double> v(n);
-        for (std::uint64_t j = 0; j < n; ++j) v[j] = b.rows[j * plastic_row_size + c];
-        return v;
-      };
-      const auto ids = [&](std::size_t c) {
-        std::vector<std::uint64_t> v(n);
-        for (std::uint64_t j = 0; j < n; ++j) v[j] = static_cast<std::uint64_t>(b.rows[j * plastic_row_size + c]);
-        return v;
-      };
-      const auto write = [&](hid_t parent, const std::string& name, hid_t type, const void* data) {
-        h5::Handle ds = h5::create_dataset(parent, name, type, {b.total});
-        if (b.total) h5::write_rows(ds, type, b.first, n, data, true);
-      };
+      const std::uint64_t total = plastic_rows(net, pr, comm);
       h5::Handle g = h5::create_group(edges, edge_population_name(spec, pr.projection));
       h5::write_string_attribute(g, "synapse_model", proj.synapse_model);
-      const auto src = ids(0), tgt = ids(1);
-      write(g, "source_node_id", H5T_NATIVE_UINT64, src.data());
-      h5::write_dataset_attribute(g, "source_node_id", "node_population", proj.source);
-      write(g, "target_node_id", H5T_NATIVE_UINT64, tgt.data());
-      h5::write_dataset_attribute(g, "target_node_id", "node_population", proj.target);
-      const std::vector<std::int64_t> type(n, 100 + static_cast<std::int64_t>(pr.projection)), group(n, 0);
-      write(g, "edge_type_id", H5T_NATIVE_INT64, type.data());
-      write(g, "edge_group_id", H5T_NATIVE_INT64, group.data());
-      std::vector<std::uint64_t> index(n);
-      for (std::uint64_t j = 0; j < n; ++j) index[j] = b.first + j;
-      write(g, "edge_group_index", H5T_NATIVE_UINT64, index.data());
       h5::Handle g0 = h5::create_group(g, "0");
-      const auto delay = column(2), weight = column(3);
-      write(g0, "syn_weight", H5T_NATIVE_DOUBLE, weight.data());
-      write(g0, "delay", H5T_NATIVE_DOUBLE, delay.data());
+      // The rule's state, named for what it is: column in a row, name.
+      const bool stdp = std::holds_alternative<StdpRule>(pr.rule);
+      std::vector<std::pair<std::size_t, std::string>> state = {{3, "syn_weight"}, {2, "delay"}};
+      if (stdp) state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}});
+      else state.insert(state.end(), {{4, "u"}, {5, "x"}});
+      const auto make = [&](hid_t parent, const std::string& name, hid_t type) {
+        return h5::create_dataset(parent, name, type, {total});
+      };
+      h5::Handle src = make(g, "source_node_id", H5T_NATIVE_UINT64), tgt = make(g, "target_node_id", H5T_NATIVE_UINT64);
+      h5::Handle type = make(g, "edge_type_id", H5T_NATIVE_INT64), group = make(g, "edge_group_id", H5T_NATIVE_INT64);
+      h5::Handle index = make(g, "edge_group_index", H5T_NATIVE_UINT64);
+      std::vector<h5::Handle> cols;
+      for (const auto& [c, name] : state) cols.push_back(make(g0, name, H5T_NATIVE_DOUBLE));
       double lo = HUGE_VAL, hi = -HUGE_VAL;
-      for (double d : delay) {
-        lo = std::min(lo, d);
-        hi = std::max(hi, d);
-      }
+      std::vector<std::uint64_t> u64;
+      std::vector<std::int64_t> i64;
+      std::vector<double> f64;
+      for_each_plastic_block(net, pr, comm, [&](const PlasticBlock& b) {
+        const std::uint64_t n = b.rows.size() / plastic_row_size;
+        const auto ids = [&](std::size_t c) {
+          u64.resize(n);
+          for (std::uint64_t j = 0; j < n; ++j) u64[j] = static_cast<std::uint64_t>(b.rows[j * plastic_row_size + c]);
+          return u64.data();
+        };
+        h5::write_rows(src, H5T_NATIVE_UINT64, b.first, n, ids(0), true);
+        h5::write_rows(tgt, H5T_NATIVE_UINT64, b.first, n, ids(1), true);
+        i64.assign(n, 100 + static_cast<std::int64_t>(pr.projection));
+        h5::write_rows(type, H5T_NATIVE_INT64, b.first, n, i64.data(), true);
+        i64.assign(n, 0);
+        h5::write_rows(group, H5T_NATIVE_INT64, b.first, n, i64.data(), true);
+        u64.resize(n);
+        for (std::uint64_t j = 0; j < n; ++j) u64[j] = b.first + j;
+        h5::write_rows(index, H5T_NATIVE_UINT64, b.first, n, u64.data(), true);
+        for (std::size_t k = 0; k < state.size(); ++k) {
+          f64.resize(n);
+          for (std::uint64_t j = 0; j < n; ++j) f64[j] = b.rows[j * plastic_row_size + state[k].first];
+          h5::write_rows(cols[k], H5T_NATIVE_DOUBLE, b.first, n, f64.data(), true);
+        }
+        for (std::uint64_t j = 0; j < n; ++j) {
+          lo = std::min(lo, b.rows[j * plastic_row_size + 2]);
+          hi = std::max(hi, b.rows[j * plastic_row_size + 2]);
+        }
+      });
+      h5::write_dataset_attribute(g, "source_node_id", "node_population", proj.source);
+      h5::write_dataset_attribute(g, "target_node_id", "node_population", proj.target);
       MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, comm);
       MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_DOUBLE, MPI_MAX, comm);
-      if (b.total) {
-        h5::Handle ds = h5::open_dataset(g0, "delay");
-        h5::write_scalar_attribute(ds, "min", lo);
-        h5::write_scalar_attribute(ds, "max", hi);
+      if (total) {
+        h5::write_scalar_attribute(cols[1], "min", lo);
+        h5::write_scalar_attribute(cols[1], "max", hi);
       }
-      // The rule's state, named for what it is.
-      const bool stdp = std::holds_alternative<StdpRule>(pr.rule);
-      const char* names[] = {stdp ? "pre_trace" : "u", stdp ? nullptr : "x", nullptr, stdp ? "post_trace" : nullptr};
-      const std::size_t cols[] = {4, 5, 6, 7};
-      for (int c = 0; c < 4; ++c)
-        if (names[c]) {
-          const auto v = column(cols[c]);
-          write(g0, names[c], H5T_NATIVE_DOUBLE, v.data());
-        }
     }
   }
   MPI_Barrier(comm);

@@ -17,6 +17,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,21 +29,31 @@ namespace myelin {
 
 inline constexpr std::size_t plastic_row_size = 3 + plastic_state_size;
 
-/// This rank's block [first, first + rows.size() / plastic_row_size) of a
-/// projection's canonical rows, of `total`.
+/// Rows of the canonical order handled at once: each pass moves and writes
+/// at most this many rows over all ranks, so the memory for files stays
+/// bounded (about 160 B per row of a pass) whatever the projection's size.
+std::uint64_t plastic_chunk_rows();
+
+/// One pass: rows [first, first + rows.size() / plastic_row_size) of `total`.
 struct PlasticBlock {
   std::uint64_t total = 0, first = 0;
   std::vector<double> rows;
 };
 
-/// Collective.
-PlasticBlock gather_plastic(const Network& net, const PlasticProjection& pr, MPI_Comm comm);
+/// Collective: this rank's block of each pass, in order, to `take`.
+void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI_Comm comm,
+                            const std::function<void(const PlasticBlock&)>& take);
 
-/// Collective: sets every local synapse's state from the blocks the ranks
-/// read. Returns false on every rank when a row does not match this
-/// network (source, delay or count differ: another model).
-bool scatter_plastic(Network& net, PlasticProjection& pr, const Placement& placement, const PlasticBlock& block,
-                     MPI_Comm comm);
+/// Collective: the number of canonical rows of the projection.
+std::uint64_t plastic_rows(const Network& net, const PlasticProjection& pr, MPI_Comm comm);
+
+/// Collective: sets every local synapse's state from rows a file holds:
+/// read(first, n, rows) fills this rank's block of each pass. Returns
+/// false on every rank when `total` or a row does not match this network
+/// (source, delay or count differ: another model).
+bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& placement, std::uint64_t total,
+                       MPI_Comm comm,
+                       const std::function<void(std::uint64_t first, std::uint64_t n, std::vector<double>& rows)>& read);
 
 /// Collective: spikes whose plastic arrivals are still pending, as
 /// (source gid, emission step) pairs, sorted and without repeats; complete
