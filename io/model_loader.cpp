@@ -395,7 +395,7 @@ void load_synapse_model(Table& t, ProjectionSpec& p, Dimension weight_dim, const
   for (const FieldInfo& f : m->parameters) {
     known += (known.empty() ? "" : ", ") + f.name;
     if (const tvalue* x = st.get(f.name))
-      p.synapse_params[f.name] = quantity(*x, st.field(f.name), is_weight_parameter(f.name) ? weight_dim : f.dim, ctx);
+      p.synapse_params[f.name] = quantity(*x, st.field(f.name), m->is_weight_parameter(f.name) ? weight_dim : f.dim, ctx);
   }
   st.reject_unknown(known + " (the parameters of " + m->name + ")");
   std::string field;

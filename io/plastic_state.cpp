@@ -118,6 +118,7 @@ void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI
                                               st.b,
                                               static_cast<double>(st.last),
                                               t.y,
+                                              t.y2,
                                               static_cast<double>(t.last)};
           std::memcpy(row, x, sizeof x);
         },
@@ -184,7 +185,7 @@ bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& pla
           }
           part.weight[syn] = x[3];
           part.seg_state[seg] = SegmentState{x[4], x[5], static_cast<Step>(x[6])};
-          if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], static_cast<Step>(x[8])};
+          if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], x[8], static_cast<Step>(x[9])};
           ++received;
         },
         comm);
@@ -239,10 +240,13 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
       h5::write_string_attribute(g, "synapse_model", proj.synapse_model);
       h5::Handle g0 = h5::create_group(g, "0");
       // The rule's state, named for what it is: column in a row, name.
-      const bool stdp = std::holds_alternative<StdpRule>(pr.rule);
       std::vector<std::pair<std::size_t, std::string>> state = {{3, "syn_weight"}, {2, "delay"}};
-      if (stdp) state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}});
-      else state.insert(state.end(), {{4, "u"}, {5, "x"}});
+      if (std::holds_alternative<TsodyksRule>(pr.rule))
+        state.insert(state.end(), {{4, "u"}, {5, "x"}});
+      else if (std::holds_alternative<SymmetricStdpRule>(pr.rule))
+        state.insert(state.end(), {{4, "pre_trace_plus"}, {5, "pre_trace_minus"}, {7, "post_trace_plus"}, {8, "post_trace_minus"}});
+      else
+        state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}});
       const auto make = [&](hid_t parent, const std::string& name, hid_t type) {
         return h5::create_dataset(parent, name, type, {total});
       };

@@ -8,7 +8,7 @@
 // A row is plastic_row_size doubles: source node id, target node id, delay
 // (ms), then the state (synapses/plastic_store.hpp): weight, the
 // presynaptic segment's a, b and last arrival step, the target's
-// postsynaptic trace and its last spike step.
+// postsynaptic traces y, y2 and its last spike step.
 //
 // Used by checkpoints (/synapses/<edge population>/{state, in_flight}) and
 // at the end of a run by synapses.h5, a SONATA edges file with the final

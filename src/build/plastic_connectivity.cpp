@@ -49,6 +49,8 @@ PlasticRule make_rule(const ProjectionSpec& p) {
       return r;
     }
     case SynapseKind::tsodyks: return TsodyksRule{v[0], v[1], v[2]};
+    case SynapseKind::vogels: return VogelsRule{v[0], v[1], v[2], v[3]};
+    case SynapseKind::stdp_symmetric: return SymmetricStdpRule{v[0], v[1], v[2], v[3], v[4]};
     case SynapseKind::static_synapse: break;
   }
   throw std::logic_error("make_rule: unknown synapse kind");

@@ -26,29 +26,36 @@
 // the same for any number of ranks and threads.
 #include <cmath>
 #include <cstdint>
+#include <array>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "core/time_grid.hpp"
 #include "sim/ring_buffer.hpp"
 #include "synapses/stdp.hpp"
+#include "synapses/stdp_symmetric.hpp"
 #include "synapses/tsodyks.hpp"
+#include "synapses/vogels_sprekeler.hpp"
 
 namespace myelin {
 
-using PlasticRule = std::variant<StdpRule, TsodyksRule>;
+/// Rules that change weights by traces of both sides (StdpRule,
+/// VogelsRule, SymmetricStdpRule) offer tau_pre(i), tau_post(i), bump,
+/// on_pre and on_post; TsodyksRule only acts on presynaptic spikes.
+using PlasticRule = std::variant<StdpRule, TsodyksRule, VogelsRule, SymmetricStdpRule>;
 
-/// Presynaptic state of a segment: STDP uses a (the trace); short-term
-/// plasticity a = u, b = x. `last` is the arrival step of the last spike
+/// Presynaptic state of a segment: trace rules use a (and b, the second
+/// trace of rules with two); short-term plasticity a = u, b = x. `last` is the arrival step of the last spike
 /// (-1: none yet, which short-term plasticity treats as time 0).
 struct SegmentState {
   double a = 0.0, b = 0.0;
   Step last = -1;
 };
 
-/// Postsynaptic trace of one neuron (STDP).
+/// Postsynaptic traces of one neuron (y2: rules with two traces).
 struct PostTrace {
-  double y = 0.0;
+  double y = 0.0, y2 = 0.0;
   Step last = -1;
 };
 
@@ -84,12 +91,13 @@ struct PlasticProjection {
   std::vector<std::uint8_t> col_part;  ///< per rank-local neuron
   std::vector<PostTrace> post;         ///< per rank-local neuron
   Step mask = 0;                       ///< pending ring size - 1
-  /// exp(-n dt / tau_plus) and exp(-n dt / tau_minus) for n steps below
-  /// their size, computed by the same expression as decay() uses beyond:
-  /// a lookup instead of an exp per synapse event, with the same result.
-  std::vector<double> decay_plus, decay_minus;
+  /// exp(-n dt / tau) for the rule's time constants (presynaptic traces
+  /// 0, 1, postsynaptic 2, 3) and n steps below the table's size, computed
+  /// by the same expression as decay() uses beyond: a lookup instead of an
+  /// exp per synapse event, with the same result.
+  std::array<std::vector<double>, 4> decay_table;
 
-  bool has_post() const { return std::holds_alternative<StdpRule>(rule); }
+  bool has_post() const { return !std::holds_alternative<TsodyksRule>(rule); }
   std::uint64_t synapses() const;
   std::size_t bytes() const;
 
@@ -117,38 +125,29 @@ struct PlasticProjection {
     return events;
   }
 
-  /// Fills the decay tables (STDP).
+  /// Fills the decay tables (trace rules).
   void tabulate(std::size_t n = 4096) {
-    const StdpRule* r = std::get_if<StdpRule>(&rule);
-    if (!r) return;
-    decay_plus.resize(n);
-    decay_minus.resize(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      decay_plus[k] = decay(static_cast<Step>(k), r->tau_plus);
-      decay_minus[k] = decay(static_cast<Step>(k), r->tau_minus);
-    }
+    std::visit(
+        [&](const auto& r) {
+          using R = std::decay_t<decltype(r)>;
+          if constexpr (!std::is_same_v<R, TsodyksRule>)
+            for (int i = 0; i < 4; ++i) {
+              const double tau = i < 2 ? r.tau_pre(i) : r.tau_post(i - 2);
+              decay_table[static_cast<std::size_t>(i)].resize(n);
+              for (std::size_t k = 0; k < n; ++k) decay_table[static_cast<std::size_t>(i)][k] = decay(static_cast<Step>(k), tau);
+            }
+        },
+        rule);
   }
   double decay(Step n, double tau) const { return std::exp(-static_cast<double>(n) * dt / tau); }
-  double decay(Step n, double tau, const std::vector<double>& table) const {
-    return static_cast<std::uint64_t>(n) < table.size() ? table[static_cast<std::size_t>(n)] : decay(n, tau);
+  double decay(Step n, double tau, int table) const {
+    const auto& t = decay_table[static_cast<std::size_t>(table)];
+    return static_cast<std::uint64_t>(n) < t.size() ? t[static_cast<std::size_t>(n)] : decay(n, tau);
   }
 
   /// The postsynaptic part of a spike of rank-local neuron l in step u.
   void fire(std::uint32_t l, Step u) {
-    if (!has_post()) return;
-    const StdpRule& r = std::get<StdpRule>(rule);
-    PlasticPart& c = parts[col_part[l]];
-    for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
-      const SegmentState& s = c.seg_state[col_seg[k]];
-      // A segment with no arrival yet has no trace.
-      if (s.last < 0) continue;
-      const double x = s.a * decay(u - s.last, r.tau_plus, decay_plus);
-      double& w = c.weight[col_syn[k]];
-      w = r.facilitate(w, x);
-    }
-    PostTrace& t = post[l];
-    t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(u - t.last, r.tau_minus, decay_minus));
-    t.last = u;
+    std::visit([&](const auto& r) { on_post(r, l, u); }, rule);
   }
 
  private:
@@ -156,19 +155,47 @@ struct PlasticProjection {
     ring.slot(target, a)[std::signbit(w) ? 1 : 0] += to_fixed(w);
   }
 
-  std::uint64_t on_pre(const StdpRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
+  template <class R>
+  std::uint64_t on_pre(const R& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
     const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t t = c.target[k];
       const PostTrace& pt = post[t];
       double& w = c.weight[k];
-      if (pt.last >= 0) w = r.depress(w, pt.y * decay(a - pt.last, r.tau_minus, decay_minus));
+      // Every arrival runs the rule (Vogels depresses without any
+      // postsynaptic spike); traces are 0 before the first one.
+      const Step n = a - pt.last;
+      const double y = pt.last < 0 ? 0.0 : pt.y * decay(n, r.tau_post(0), 2);
+      const double y2 = !R::two_traces || pt.last < 0 ? 0.0 : pt.y2 * decay(n, r.tau_post(1), 3);
+      w = r.on_pre(w, y, y2);
       add(ring, t, a, w);
     }
     SegmentState& s = c.seg_state[j];
-    s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(a - s.last, r.tau_plus, decay_plus));
+    const Step n = a - s.last;
+    s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(n, r.tau_pre(0), 0));
+    if constexpr (R::two_traces) s.b = r.bump(s.last < 0 ? 0.0 : s.b * decay(n, r.tau_pre(1), 1));
     s.last = a;
     return e - b;
+  }
+
+  template <class R>
+  void on_post(const R& r, std::uint32_t l, Step u) {
+    if constexpr (!std::is_same_v<R, TsodyksRule>) {
+      PlasticPart& c = parts[col_part[l]];
+      for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
+        const SegmentState& s = c.seg_state[col_seg[k]];
+        // A segment with no arrival yet has no trace.
+        if (s.last < 0) continue;
+        const Step n = u - s.last;
+        double& w = c.weight[col_syn[k]];
+        w = r.on_post(w, s.a * decay(n, r.tau_pre(0), 0), R::two_traces ? s.b * decay(n, r.tau_pre(1), 1) : 0.0);
+      }
+      PostTrace& t = post[l];
+      const Step n = u - t.last;
+      t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(n, r.tau_post(0), 2));
+      if constexpr (R::two_traces) t.y2 = r.bump(t.last < 0 ? 0.0 : t.y2 * decay(n, r.tau_post(1), 3));
+      t.last = u;
+    }
   }
 
   std::uint64_t on_pre(const TsodyksRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
@@ -187,8 +214,8 @@ struct PlasticProjection {
 SegmentState initial_segment_state(const PlasticRule& rule);
 
 /// Names of the state a checkpoint keeps per synapse after its weight:
-/// the segment's (a, b, last) and the target's (y, last).
-inline constexpr const char* plastic_state_names = "weight,pre_a,pre_b,pre_last_step,post_y,post_last_step";
-inline constexpr std::size_t plastic_state_size = 6;
+/// the segment's (a, b, last) and the target's (y, y2, last).
+inline constexpr const char* plastic_state_names = "weight,pre_a,pre_b,pre_last_step,post_y,post_y2,post_last_step";
+inline constexpr std::size_t plastic_state_size = 7;
 
 }  // namespace myelin

@@ -47,6 +47,15 @@ struct StdpRule {
   static double power(double x, double mu) { return mu == 0.0 ? 1.0 : mu == 1.0 ? x : std::pow(x, mu); }
   /// A trace after a spike, given its value decayed to the spike's step.
   double bump(double decayed) const { return nearest ? 1.0 : decayed + 1.0; }
+
+  // The interface the plastic store drives (TraceRule): one trace a side.
+  static constexpr bool two_traces = false;
+  double tau_pre(int) const { return tau_plus; }
+  double tau_post(int) const { return tau_minus; }
+  /// A presynaptic arrival, given the postsynaptic traces at its step.
+  double on_pre(double w, double y, double) const { return depress(w, y); }
+  /// A postsynaptic spike, given the presynaptic traces at its step.
+  double on_post(double w, double x, double) const { return facilitate(w, x); }
 };
 
 }  // namespace myelin

@@ -17,11 +17,9 @@ std::vector<FieldInfo> stdp_parameters() {
 
 }  // namespace
 
-bool is_weight_parameter(const std::string& name) { return name == "Wmax"; }
-
 const std::vector<SynapseModelInfo>& synapse_models() {
   static const std::vector<SynapseModelInfo> models = {
-      {"static_synapse", SynapseKind::static_synapse, {}, "fixed weight (8 bytes per synapse)"},
+      {"static_synapse", SynapseKind::static_synapse, {}, "fixed weight (8 bytes per synapse)", {}},
       {"stdp_synapse", SynapseKind::stdp, stdp_parameters(),
        "pair STDP, all-to-all pairing, additive to multiplicative (Guetig 2003)"},
       {"stdp_nn_symm_synapse", SynapseKind::stdp, stdp_parameters(),
@@ -31,7 +29,24 @@ const std::vector<SynapseModelInfo>& synapse_models() {
        {{"U", Dimension::dimensionless, 0.5, "utilisation increment per spike, 0 < U <= 1"},
         {"tau_rec", Dimension::time, 800.0, "recovery of resources (ms)"},
         {"tau_fac", Dimension::time, 0.0, "decay of facilitation (ms); 0: none"}},
-       "short-term depression and facilitation (Tsodyks-Markram)"},
+       "short-term depression and facilitation (Tsodyks-Markram)",
+       {}},
+      {"vogels_sprekeler_synapse",
+       SynapseKind::vogels,
+       {{"tau", Dimension::time, 20.0, "decay of both traces (ms)"},
+        {"eta", weight_unit, 0.001, "learning rate (the weight's unit)"},
+        {"alpha", Dimension::dimensionless, 0.12, "depression per presynaptic spike, sets the target rate alpha / (2 tau)"},
+        {"Wmax", weight_unit, 1.0, "bound of |w|, with the weights' sign (negative for inhibition)"}},
+       "inhibitory plasticity balancing excitation (Vogels et al. 2011)",
+       {"eta", "Wmax"}},
+      {"stdp_symmetric_synapse",
+       SynapseKind::stdp_symmetric,
+       {{"tau_plus", Dimension::time, 20.0, "potentiation window (ms)"},
+        {"tau_minus", Dimension::time, 60.0, "depression window (ms), longer than tau_plus"},
+        {"eta", Dimension::dimensionless, 0.01, "learning rate relative to Wmax"},
+        {"alpha", Dimension::dimensionless, 0.5, "depression relative to potentiation"},
+        {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}},
+       "symmetric STDP, potentiation within |dt| < ln(alpha) tau+ tau- / (tau+ - tau-)"},
   };
   return models;
 }
@@ -64,7 +79,8 @@ std::string check_synapse_parameters(const SynapseModelInfo& m, const std::vecto
     const double v = values[i];
     *field = n;
     if (!std::isfinite(v)) return "a finite number";
-    if ((n == "tau_plus" || n == "tau_minus" || n == "tau_rec") && !(v > 0)) return "a positive time constant";
+    if ((n == "tau_plus" || n == "tau_minus" || n == "tau_rec" || n == "tau") && !(v > 0)) return "a positive time constant";
+    if (n == "eta" && !(v >= 0)) return "a learning rate >= 0";
     if (n == "tau_fac" && !(v >= 0)) return "a time constant >= 0 (0: no facilitation)";
     if ((n == "lambda" || n == "alpha" || n == "mu_plus" || n == "mu_minus") && !(v >= 0)) return "a number >= 0";
     if (n == "U" && !(v > 0 && v <= 1)) return "a utilisation 0 < U <= 1";

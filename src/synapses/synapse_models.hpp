@@ -16,21 +16,28 @@ enum class SynapseKind {
   static_synapse,
   stdp,      ///< pair STDP, additive to multiplicative (synapses/stdp.hpp)
   tsodyks,   ///< short-term depression and facilitation (synapses/tsodyks.hpp)
+  vogels,    ///< inhibitory plasticity to a target rate (synapses/vogels_sprekeler.hpp)
+  stdp_symmetric,  ///< symmetric STDP (synapses/stdp_symmetric.hpp)
 };
 
 struct SynapseModelInfo {
   std::string name;
   SynapseKind kind;
-  /// Fields whose dimension is `weight_unit` take the target model's weight
-  /// unit (pA, nS or mV), like the projection's weight.
   std::vector<FieldInfo> parameters;
   std::string summary;  ///< one line for --help and errors
+  /// Parameters in the target model's weight unit (pA, nS or mV), like the
+  /// projection's weight; their FieldInfo dimension is a placeholder.
+  std::vector<std::string> weight_parameters = {"Wmax"};
+
+  bool is_weight_parameter(const std::string& name) const {
+    for (const auto& w : weight_parameters)
+      if (w == name) return true;
+    return false;
+  }
 };
 
-/// Marks a parameter measured in the unit of the projection's weights.
+/// The placeholder dimension of weight parameters.
 inline constexpr Dimension weight_unit = Dimension::dimensionless;
-/// Parameter names that are weights (Wmax): converted like the weight.
-bool is_weight_parameter(const std::string& name);
 
 const std::vector<SynapseModelInfo>& synapse_models();
 /// nullptr if unknown.

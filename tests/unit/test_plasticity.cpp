@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "io/hdf5_handles.hpp"
@@ -103,12 +104,22 @@ std::vector<double> train(const SpikeTrains& s, std::size_t p, std::uint64_t n) 
   return t;
 }
 
-/// The final weight of one synapse under NEST's pair rule, from its spike
-/// trains: presynaptic spikes act at the synapse `delay` after their
-/// stamp, before a postsynaptic spike at the same time.
-double stdp_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, double delay,
-                   bool nearest, double tau_plus, double tau_minus, double lambda, double alpha, double mu_plus,
-                   double mu_minus, double wmax) {
+/// A rule driven by traces, as the test states it: time constants of the
+/// presynaptic and postsynaptic traces (a second one 0 when unused), the
+/// pairing, and what an arrival and a postsynaptic spike do to w given
+/// the other side's traces.
+struct TraceRuleRef {
+  double tau_pre[2], tau_post[2];
+  bool nearest;
+  std::function<double(double, double, double)> on_pre, on_post;
+};
+
+/// The final weight of one synapse from its spike trains: presynaptic
+/// spikes act at the synapse `delay` after their stamp, before a
+/// postsynaptic spike at the same time. Traces are sums over all earlier
+/// spikes of the other side (or the nearest one), not recursions.
+double reference_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, double delay,
+                        const TraceRuleRef& r) {
   struct Ev {
     double t;
     int kind;  // 0: presynaptic arrival, 1: postsynaptic spike
@@ -121,27 +132,58 @@ double stdp_weight(double w, const std::vector<double>& pre, const std::vector<d
   std::stable_sort(ev.begin(), ev.end(), [&](const Ev& x, const Ev& y) {
     return step(x.t) != step(y.t) ? step(x.t) < step(y.t) : x.kind < y.kind;
   });
+  const auto trace = [&](const std::vector<double>& seen, double t, double tau) {
+    if (tau <= 0) return 0.0;
+    double k = 0;
+    for (double s : seen) k = r.nearest ? std::exp(-(t - s) / tau) : k + std::exp(-(t - s) / tau);
+    return k;
+  };
   std::vector<double> pre_seen, post_seen;
   for (const Ev& e : ev) {
     if (e.kind == 0) {
-      double y = 0;
-      for (double tp : post_seen) y = nearest ? std::exp(-(e.t - tp) / tau_minus) : y + std::exp(-(e.t - tp) / tau_minus);
-      if (!post_seen.empty()) {
-        const double n = w / wmax - alpha * lambda * std::pow(w / wmax, mu_minus) * y;
-        w = n > 0 ? n * wmax : 0.0;
-      }
+      w = r.on_pre(w, trace(post_seen, e.t, r.tau_post[0]), trace(post_seen, e.t, r.tau_post[1]));
       pre_seen.push_back(e.t);
     } else {
-      double x = 0;
-      for (double ta : pre_seen) x = nearest ? std::exp(-(e.t - ta) / tau_plus) : x + std::exp(-(e.t - ta) / tau_plus);
-      if (!pre_seen.empty()) {
-        const double n = w / wmax + lambda * std::pow(1 - w / wmax, mu_plus) * x;
-        w = n < 1 ? n * wmax : wmax;
-      }
+      if (!pre_seen.empty()) w = r.on_post(w, trace(pre_seen, e.t, r.tau_pre[0]), trace(pre_seen, e.t, r.tau_pre[1]));
       post_seen.push_back(e.t);
     }
   }
   return w;
+}
+
+/// NEST's pair rule (Guetig et al. 2003 weight dependence).
+double stdp_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, double delay,
+                   bool nearest, double tau_plus, double tau_minus, double lambda, double alpha, double mu_plus,
+                   double mu_minus, double wmax) {
+  TraceRuleRef r{{tau_plus, 0}, {tau_minus, 0}, nearest,
+                 [&](double v, double y, double) {
+                   const double n = v / wmax - alpha * lambda * std::pow(v / wmax, mu_minus) * y;
+                   return n > 0 ? n * wmax : 0.0;
+                 },
+                 [&](double v, double x, double) {
+                   const double n = v / wmax + lambda * std::pow(1 - v / wmax, mu_plus) * x;
+                   return n < 1 ? n * wmax : wmax;
+                 }};
+  return reference_weight(w, pre, post, delay, r);
+}
+
+/// Runs `model` and checks each final weight against `ref` to 1e-9.
+void expect_rule(const ModelSpec& m, const std::string& name, double w0, double delay, double t_stop,
+                 const TraceRuleRef& ref) {
+  const PlasticRun r = run_model(m, name, 2);
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  int changed = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    auto pre = train(r.spikes, 0, r.edges.source[k]);
+    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    std::erase_if(pre, [&](double t) { return t + delay > t_stop + 1e-9; });
+    ASSERT_GT(pre.size(), 20u) << "presynaptic train too short to test anything";
+    ASSERT_GT(post.size(), 10u) << "postsynaptic train too short to test anything";
+    const double expected = reference_weight(w0, pre, post, delay, ref);
+    EXPECT_NEAR(r.edges.weight[k], expected, 1e-9 * std::abs(expected)) << name << " synapse " << k;
+    changed += std::abs(r.edges.weight[k] - w0) > 0.01 * std::abs(w0);
+  }
+  EXPECT_GT(changed, 0) << "no weight moved: the test would not see a wrong rule";
 }
 
 void expect_stdp_rule(const std::string& model, bool nearest, double mu, const std::string& name) {
@@ -175,6 +217,37 @@ TEST(Plasticity, StdpAdditiveAllToAllMatchesTheRule) { expect_stdp_rule("stdp_sy
 TEST(Plasticity, StdpMultiplicativeAllToAllMatchesTheRule) { expect_stdp_rule("stdp_synapse", false, 1.0, "mult_all"); }
 TEST(Plasticity, StdpPowerLawNearestMatchesTheRule) {
   expect_stdp_rule("stdp_nn_symm_synapse", true, 0.4, "gutig_nearest");
+}
+
+TEST(Plasticity, VogelsSprekelerMatchesTheRule) {
+  // Inhibitory: weights and Wmax negative, |w| moves with the traces.
+  const double tau = 25.0, eta = 2.0, alpha = 0.3, wmax = -200.0;
+  std::string text = network("vogels_sprekeler_synapse", "tau = 25.0, eta = 2.0, alpha = 0.3, Wmax = -200.0", 1.2, 2000.0);
+  text.replace(text.find("weight = 40.0"), 13, "weight = -40.0");
+  const auto fac = [=](double w, double k) {
+    const double n = std::abs(w) + eta * k;
+    return std::copysign(n < std::abs(wmax) ? n : std::abs(wmax), wmax);
+  };
+  TraceRuleRef ref{{tau, 0}, {tau, 0}, false,
+                   [=](double w, double y, double) {
+                     const double n = std::abs(fac(w, y)) - alpha * eta;
+                     return std::copysign(n > 0 ? n : 0.0, wmax);
+                   },
+                   [=](double w, double x, double) { return fac(w, x); }};
+  expect_rule(model_from(text, "vogels"), "vogels", -40.0, 1.2, 2000.0, ref);
+}
+
+TEST(Plasticity, SymmetricStdpMatchesTheRule) {
+  const double tp = 10.0, tm = 40.0, eta = 0.02, alpha = 0.6, wmax = 90.0;
+  const ModelSpec m = model_from(
+      network("stdp_symmetric_synapse", "tau_plus = 10.0, tau_minus = 40.0, eta = 0.02, alpha = 0.6, Wmax = 90.0", 0.8,
+              2000.0),
+      "symmetric");
+  const auto change = [=](double w, double kp, double km) {
+    const double n = w / wmax + eta * (kp - alpha * km);
+    return (n < 0 ? 0.0 : n < 1 ? n : 1.0) * wmax;
+  };
+  expect_rule(m, "symmetric", 40.0, 0.8, 2000.0, TraceRuleRef{{tp, tm}, {tp, tm}, false, change, change});
 }
 
 TEST(Plasticity, StdpWeightsStayWithinBounds) {

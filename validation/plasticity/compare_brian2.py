@@ -4,7 +4,9 @@ feed-forward network whose weights and spikes depend on each other.
 
   P (30 parrots, Poisson 15 Hz) --stdp_synapse, additive, all-to-all---> A (4 iaf_psc_exp)
   P                             --stdp_nn_symm_synapse, mu = 0.5 ------> B (4 iaf_psc_exp)
+  P                             --stdp_symmetric_synapse --------------> C (4 iaf_psc_exp)
   Q (10 parrots, Poisson 20 Hz) --tsodyks2_synapse---------------------> A and B
+  R (10 parrots, Poisson 30 Hz) --vogels_sprekeler_synapse (inhibitory)-> A
 
 myelin runs the network; Brian2 rebuilds A and B with the same parameters,
 takes P's and Q's spikes from myelin's spikes.h5 as SpikeGeneratorGroups,
@@ -35,7 +37,9 @@ NEURON = dict(C_m=250.0, tau_m=10.0, tau_syn_ex=2.0, tau_syn_in=2.0, t_ref=2.0, 
 STDP_A = dict(tau_plus=16.8, tau_minus=33.7, lam=0.03, alpha=1.2, mu_plus=0.0, mu_minus=0.0, Wmax=150.0, nearest=False)
 STDP_B = dict(tau_plus=20.0, tau_minus=20.0, lam=0.05, alpha=0.9, mu_plus=0.5, mu_minus=0.5, Wmax=150.0, nearest=True)
 TM = dict(U=0.35, tau_rec=150.0, tau_fac=60.0)
-W_P, D_P, W_Q, D_Q = 60.0, 1.5, 90.0, 0.7
+SYM = dict(tau_plus=10.0, tau_minus=40.0, eta=0.02, alpha=0.6, Wmax=150.0)
+VOGELS = dict(tau=20.0, eta=3.0, alpha=0.2, Wmax=-300.0)
+W_P, D_P, W_Q, D_Q, W_R, D_R = 60.0, 1.5, 90.0, 0.7, -30.0, 1.0
 
 MODEL = f"""name = "plastic_brian2"
 [run]
@@ -52,12 +56,21 @@ name = "Q"
 model = "parrot_neuron"
 size = 10
 [[population]]
+name = "R"
+model = "parrot_neuron"
+size = 10
+[[population]]
 name = "A"
 model = "iaf_psc_exp"
 size = 4
 params = {{ I_e = {NEURON['I_e']} }}
 [[population]]
 name = "B"
+model = "iaf_psc_exp"
+size = 4
+params = {{ I_e = {NEURON['I_e']} }}
+[[population]]
+name = "C"
 model = "iaf_psc_exp"
 size = 4
 params = {{ I_e = {NEURON['I_e']} }}
@@ -95,6 +108,28 @@ delay = {D_Q}
 synapse_model = "tsodyks2_synapse"
 synapse = {{ U = {TM['U']}, tau_rec = {TM['tau_rec']}, tau_fac = {TM['tau_fac']} }}
 
+[[projection]]
+source = "P"
+target = "C"
+rule = "all_to_all"
+weight = {W_P}
+delay = {D_P}
+synapse_model = "stdp_symmetric_synapse"
+synapse = {{ tau_plus = {SYM['tau_plus']}, tau_minus = {SYM['tau_minus']}, eta = {SYM['eta']}, alpha = {SYM['alpha']}, Wmax = {SYM['Wmax']} }}
+[[projection]]
+source = "R"
+target = "A"
+rule = "all_to_all"
+weight = {W_R}
+delay = {D_R}
+synapse_model = "vogels_sprekeler_synapse"
+synapse = {{ tau = {VOGELS['tau']}, eta = {VOGELS['eta']}, alpha = {VOGELS['alpha']}, Wmax = {VOGELS['Wmax']} }}
+
+[[stimulus]]
+type = "poisson_generator"
+targets = "R"
+rate = 30.0
+weight = 1.0
 [[stimulus]]
 type = "poisson_generator"
 targets = "P"
@@ -108,8 +143,9 @@ weight = 1.0
 """
 
 EQS = """
-dv/dt = (E_L - v) / tau_m + (I_ex + I_e) / C_m : volt (unless refractory)
+dv/dt = (E_L - v) / tau_m + (I_ex + I_in + I_e) / C_m : volt (unless refractory)
 dI_ex/dt = -I_ex / tau_ex : amp
+dI_in/dt = -I_in / tau_in : amp
 """
 
 
@@ -128,6 +164,41 @@ def stdp_synapses(src, tgt, p, name):
     s = b2.Synapses(src, tgt, model, on_pre=on_pre, on_post=on_post, delay=D_P * ms, name=name)
     s.connect()
     s.w = W_P * pA
+    return s
+
+
+def symmetric_synapses(src, tgt, name):
+    p = SYM
+    wmax = f"({p['Wmax']}*pA)"
+    # x: presynaptic traces, y: postsynaptic; p: tau_plus, m: tau_minus.
+    change = f"w = clip(w / {wmax} + {p['eta']} * ({{k}}p - {p['alpha']} * {{k}}m), 0, 1) * {wmax}"
+    s = b2.Synapses(src, tgt, f"""w : amp
+                                  dxp/dt = -xp / ({p['tau_plus']}*ms) : 1 (event-driven)
+                                  dxm/dt = -xm / ({p['tau_minus']}*ms) : 1 (event-driven)
+                                  dyp/dt = -yp / ({p['tau_plus']}*ms) : 1 (event-driven)
+                                  dym/dt = -ym / ({p['tau_minus']}*ms) : 1 (event-driven)""",
+                    on_pre=change.format(k="y") + "\nI_ex_post += w\nxp += 1\nxm += 1",
+                    on_post=change.format(k="x") + "\nyp += 1\nym += 1",
+                    delay=D_P * b2.ms, name=name)
+    s.connect()
+    s.w = W_P * b2.pA
+    return s
+
+
+def vogels_synapses(src, tgt, name):
+    p = VOGELS
+    wabs, eta = f"({abs(p['Wmax'])}*pA)", f"({p['eta']}*pA)"
+    # Wmax < 0: |w| is kept within [0, |Wmax|] and w is negative.
+    fac = "w = -clip(abs(w) + {eta} * {trace}, 0*pA, {wabs})"
+    s = b2.Synapses(src, tgt, f"""w : amp
+                                  dx/dt = -x / ({p['tau']}*ms) : 1 (event-driven)
+                                  dy/dt = -y / ({p['tau']}*ms) : 1 (event-driven)""",
+                    on_pre=fac.format(eta=eta, trace="y", wabs=wabs) +
+                    f"\nw = -clip(abs(w) - {p['alpha']} * {eta}, 0*pA, {wabs})\nI_in_post += w\nx += 1",
+                    on_post=fac.format(eta=eta, trace="x", wabs=wabs) + "\ny += 1",
+                    delay=D_R * b2.ms, name=name)
+    s.connect()
+    s.w = W_R * b2.pA
     return s
 
 
@@ -168,16 +239,17 @@ def main(myelin, work):
     b2.defaultclock.dt = DT * b2.ms
     ms, mV, pA, pF = b2.ms, b2.mV, b2.pA, b2.pF
     objects, gens = [], {}
-    for pop, n in (("P", 30), ("Q", 10)):
+    for pop, n in (("P", 30), ("Q", 10), ("R", 10)):
         stamps, ids = read_spikes(os.path.join(out, "spikes.h5"), pop)
         gens[pop] = b2.SpikeGeneratorGroup(n, ids.astype(int), (stamps - DT) * ms, name=f"gen_{pop}")
         objects.append(gens[pop])
     groups, monitors = {}, {}
-    for pop in ("A", "B"):
+    for pop in ("A", "B", "C"):
         g = b2.NeuronGroup(4, EQS, threshold="v >= V_th", reset="v = V_reset", refractory=(NEURON["t_ref"] + DT) * ms,
                            method="exact", name=f"pop_{pop}",
                            namespace=dict(E_L=NEURON["E_L"] * mV, tau_m=NEURON["tau_m"] * ms, C_m=NEURON["C_m"] * pF,
-                                          tau_ex=NEURON["tau_syn_ex"] * ms, I_e=NEURON["I_e"] * pA,
+                                          tau_ex=NEURON["tau_syn_ex"] * ms, tau_in=NEURON["tau_syn_in"] * ms,
+                                          I_e=NEURON["I_e"] * pA,
                                           V_th=NEURON["V_th"] * mV, V_reset=NEURON["V_reset"] * mV))
         g.v = NEURON["E_L"] * mV
         groups[pop] = g
@@ -186,12 +258,14 @@ def main(myelin, work):
     syn = {"P_to_A": stdp_synapses(gens["P"], groups["A"], STDP_A, "stdp_A"),
            "P_to_B": stdp_synapses(gens["P"], groups["B"], STDP_B, "stdp_B"),
            "Q_to_A": tsodyks_synapses(gens["Q"], groups["A"], "tm_A"),
-           "Q_to_B": tsodyks_synapses(gens["Q"], groups["B"], "tm_B")}
+           "Q_to_B": tsodyks_synapses(gens["Q"], groups["B"], "tm_B"),
+           "P_to_C": symmetric_synapses(gens["P"], groups["C"], "sym_C"),
+           "R_to_A": vogels_synapses(gens["R"], groups["A"], "vogels_A")}
     objects += list(syn.values())
     b2.Network(*objects).run(T_STOP * ms)
 
     failures = 0
-    for pop in ("A", "B"):
+    for pop in ("A", "B", "C"):
         tm, im = read_spikes(os.path.join(out, "spikes.h5"), pop)
         tb = np.asarray(monitors[pop].t / ms) + DT
         ib = np.asarray(monitors[pop].i)
@@ -205,17 +279,17 @@ def main(myelin, work):
         print(f"{pop}: {len(tm)} spikes (Brian2 {len(tb)}), trains identical to the step for {same}/4 neurons"
               f" {'ok' if ok else 'FAIL'}")
     with h5py.File(os.path.join(out, "synapses.h5"), "r") as f:
-        for name in ("P_to_A", "P_to_B"):
+        for name, w0 in (("P_to_A", W_P), ("P_to_B", W_P), ("P_to_C", W_P), ("R_to_A", W_R)):
             e = f[f"edges/{name}"]
             src, tgt, w = e["source_node_id"][()], e["target_node_id"][()], e["0/syn_weight"][()]
             s = syn[name]
             bw = {(int(i), int(j)): float(x) for i, j, x in zip(s.i[:], s.j[:], s.w[:] / pA)}
             ref = np.array([bw[(int(i), int(j))] for i, j in zip(src, tgt)])
             rel = np.max(np.abs(w - ref) / np.maximum(np.abs(ref), 1e-300))
-            moved = np.max(np.abs(w - W_P))
+            moved = np.max(np.abs(w - w0))
             ok = rel <= 1e-9 and moved > 1.0
             failures += not ok
-            print(f"{name}: {len(w)} weights, mean {w.mean():.3f} pA (from {W_P}), largest change {moved:.2f} pA, "
+            print(f"{name}: {len(w)} weights, mean {w.mean():.3f} pA (from {w0}), largest change {moved:.2f} pA, "
                   f"max relative difference to Brian2 {rel:.1e} {'ok' if ok else 'FAIL'}")
         for name in ("Q_to_A", "Q_to_B"):
             e = f[f"edges/{name}"]
