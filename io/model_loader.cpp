@@ -386,6 +386,21 @@ void load_synapse_model(Table& t, ProjectionSpec& p, Dimension weight_dim, const
   if (name) p.synapse_model = string_of(*name, t.field("synapse_model"), ctx);
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
   if (!m) ctx.fail(*name, t.field("synapse_model"), "one of " + synapse_model_names());
+  if (const tvalue* sc = t.get("scaling")) {
+    if (m->kind == SynapseKind::static_synapse || m->kind == SynapseKind::tsodyks)
+      ctx.fail(*sc, t.field("scaling"), "no scaling: " + m->name + " has no plastic weight (use a weight rule such as stdp_synapse)");
+    Table st(*sc, t.field("scaling"), ctx);
+    ProjectionSpec::Scaling& s = p.scaling;
+    s.target_rate = quantity(st.require("target_rate", "the target rate (Hz)"), st.field("target_rate"), Dimension::rate, ctx);
+    s.beta = quantity(st.require("beta", "the scaling rate, 1 / (Hz s)"), st.field("beta"), Dimension::dimensionless, ctx);
+    if (const tvalue* x = st.get("tau")) s.tau = quantity(*x, st.field("tau"), Dimension::time, ctx);
+    if (const tvalue* x = st.get("interval")) s.interval = quantity(*x, st.field("interval"), Dimension::time, ctx);
+    st.reject_unknown("target_rate, beta, tau, interval");
+    if (!(s.target_rate >= 0)) ctx.fail(*sc, st.field("target_rate"), "a rate >= 0 Hz");
+    if (!(s.beta > 0)) ctx.fail(*sc, st.field("beta"), "a positive scaling rate");
+    if (!(s.tau > 0)) ctx.fail(*sc, st.field("tau"), "a positive time constant");
+    if (!(s.interval > 0)) ctx.fail(*sc, st.field("interval"), "a positive interval in ms");
+  }
   const tvalue* params = t.get("synapse");
   if (!params) return;
   if (m->parameters.empty())
@@ -505,7 +520,7 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
   }
   load_synapse_model(t, p, weight_dimension(spec, p.target), ctx);
   t.reject_unknown("source, target, rule" + rule_keys +
-                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse");
+                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse, scaling");
   return p;
 }
 

@@ -119,6 +119,7 @@ void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI
                                               static_cast<double>(st.last),
                                               t.y,
                                               t.y2,
+                                              t.rate,
                                               static_cast<double>(t.last)};
           std::memcpy(row, x, sizeof x);
         },
@@ -185,7 +186,7 @@ bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& pla
           }
           part.weight[syn] = x[3];
           part.seg_state[seg] = SegmentState{x[4], x[5], static_cast<Step>(x[6])};
-          if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], x[8], static_cast<Step>(x[9])};
+          if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], x[8], x[9], static_cast<Step>(x[10])};
           ++received;
         },
         comm);
@@ -247,6 +248,7 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
         state.insert(state.end(), {{4, "pre_trace_plus"}, {5, "pre_trace_minus"}, {7, "post_trace_plus"}, {8, "post_trace_minus"}});
       else
         state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}});
+      if (pr.scaling.on) state.push_back({9, "post_rate"});
       const auto make = [&](hid_t parent, const std::string& name, hid_t type) {
         return h5::create_dataset(parent, name, type, {total});
       };

@@ -74,6 +74,18 @@ struct ProjectionSpec {
   /// Parameters of a plastic synapse model (base units; weights such as
   /// Wmax in the weight's unit); unset ones take the model's defaults.
   std::map<std::string, double> synapse_params;
+  /// Homeostatic synaptic scaling of a plastic projection's weights
+  /// (van Rossum, Bi & Turrigiano 2000): every `interval` ms each target
+  /// neuron's incoming weights are multiplied by
+  /// 1 + beta * interval * (target_rate - rate), rate being the neuron's
+  /// firing rate low-pass filtered with `tau`. Off when beta = 0.
+  struct Scaling {
+    double target_rate = 0.0;  ///< Hz
+    double tau = 1000.0;       ///< ms
+    double beta = 0.0;         ///< 1 / (Hz s)
+    double interval = 100.0;   ///< ms
+    bool on() const { return beta != 0.0; }
+  } scaling;
   /// rule = from_file: the SONATA edges file and edge population; weights
   /// and delays come from its syn_weight and delay datasets where present,
   /// else from `weight` and `delay` above. `count` is the number of edges

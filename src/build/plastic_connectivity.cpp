@@ -176,6 +176,15 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
   }
   pr.post.assign(pr.has_post() ? local_size : 0, PostTrace{});
   pr.tabulate();
+  if (spec.scaling.on()) {
+    const ProjectionSpec::Scaling& sc = spec.scaling;
+    pr.scaling.on = true;
+    pr.scaling.target = sc.target_rate * 1e-3;
+    pr.scaling.tau = sc.tau;
+    pr.scaling.interval = std::max<Step>(1, std::llround(sc.interval / dt));
+    // beta (1 / (Hz s)) * interval (s) * rate error (Hz) = beta * interval_ms * error_per_ms.
+    pr.scaling.gain = sc.beta * static_cast<double>(pr.scaling.interval) * dt;
+  }
   return pr;
 }
 

@@ -87,6 +87,12 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
           for (PlasticProjection& pr : net.plastic)
             if (pr.target_population == pop) pr.fire(l, k);
         }
+        for (PlasticProjection& pr : net.plastic)
+          if (pr.scaling.on)
+            for (const TargetRange& r : net.thread_ranges[tid]) {
+              const NeuronGroup& g = *net.groups[r.group];
+              if (g.population == pr.target_population) pr.scale(k, g.first_local + r.begin, g.first_local + r.end);
+            }
       }
     };
     for (;;) {

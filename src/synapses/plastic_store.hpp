@@ -53,10 +53,20 @@ struct SegmentState {
   Step last = -1;
 };
 
-/// Postsynaptic traces of one neuron (y2: rules with two traces).
+/// Postsynaptic traces of one neuron (y2: rules with two traces; rate:
+/// synaptic scaling's rate estimate, 1/ms).
 struct PostTrace {
-  double y = 0.0, y2 = 0.0;
+  double y = 0.0, y2 = 0.0, rate = 0.0;
   Step last = -1;
+};
+
+/// Synaptic scaling (ProjectionSpec::Scaling) in steps and 1/ms.
+struct ScalingRule {
+  bool on = false;
+  double target = 0.0;     ///< 1/ms
+  double tau = 1000.0;     ///< ms
+  double gain = 0.0;       ///< beta * interval, in ms (1/ms of rate error -> relative change)
+  Step interval = 1000;    ///< steps
 };
 
 inline std::int64_t to_fixed(double w) { return static_cast<std::int64_t>(w * 0x1p32); }
@@ -96,6 +106,7 @@ struct PlasticProjection {
   /// by the same expression as decay() uses beyond: a lookup instead of an
   /// exp per synapse event, with the same result.
   std::array<std::vector<double>, 4> decay_table;
+  ScalingRule scaling;
 
   bool has_post() const { return !std::holds_alternative<TsodyksRule>(rule); }
   std::uint64_t synapses() const;
@@ -143,6 +154,32 @@ struct PlasticProjection {
   double decay(Step n, double tau, int table) const {
     const auto& t = decay_table[static_cast<std::size_t>(table)];
     return static_cast<std::uint64_t>(n) < t.size() ? t[static_cast<std::size_t>(n)] : decay(n, tau);
+  }
+
+  /// Synaptic scaling at the end of step k, for rank-local neurons
+  /// [begin, end) (one thread's): every interval, each neuron's incoming
+  /// weights are multiplied by 1 + gain (target - rate), within the rule's
+  /// bounds. The rate is the spikes' exponential average at step k.
+  void scale(Step k, std::size_t begin, std::size_t end) {
+    if (!scaling.on || (k + 1) % scaling.interval != 0) return;
+    const double wmax = std::visit(
+        [](const auto& r) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(r)>, TsodyksRule>) return 0.0;
+          else return r.Wmax;
+        },
+        rule);
+    for (std::size_t l = begin; l < end; ++l) {
+      if (col_off[l] == col_off[l + 1]) continue;
+      const PostTrace& t = post[l];
+      const double rate = t.last < 0 ? 0.0 : t.rate * decay(k - t.last, scaling.tau);
+      const double f = 1.0 + scaling.gain * (scaling.target - rate);
+      PlasticPart& c = parts[col_part[l]];
+      for (std::uint64_t j = col_off[l]; j < col_off[l + 1]; ++j) {
+        double& w = c.weight[col_syn[j]];
+        const double n = w / wmax * f;  // in [0, 1] of the rule's bounds
+        w = (n < 0.0 ? 0.0 : n < 1.0 ? n : 1.0) * wmax;
+      }
+    }
   }
 
   /// The postsynaptic part of a spike of rank-local neuron l in step u.
@@ -194,6 +231,7 @@ struct PlasticProjection {
       const Step n = u - t.last;
       t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(n, r.tau_post(0), 2));
       if constexpr (R::two_traces) t.y2 = r.bump(t.last < 0 ? 0.0 : t.y2 * decay(n, r.tau_post(1), 3));
+      if (scaling.on) t.rate = (t.last < 0 ? 0.0 : t.rate * decay(n, scaling.tau)) + 1.0 / scaling.tau;
       t.last = u;
     }
   }
@@ -214,8 +252,9 @@ struct PlasticProjection {
 SegmentState initial_segment_state(const PlasticRule& rule);
 
 /// Names of the state a checkpoint keeps per synapse after its weight:
-/// the segment's (a, b, last) and the target's (y, y2, last).
-inline constexpr const char* plastic_state_names = "weight,pre_a,pre_b,pre_last_step,post_y,post_y2,post_last_step";
-inline constexpr std::size_t plastic_state_size = 7;
+/// the segment's (a, b, last) and the target's (y, y2, rate, last).
+inline constexpr const char* plastic_state_names =
+    "weight,pre_a,pre_b,pre_last_step,post_y,post_y2,post_rate,post_last_step";
+inline constexpr std::size_t plastic_state_size = 8;
 
 }  // namespace myelin

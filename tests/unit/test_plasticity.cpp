@@ -250,6 +250,31 @@ TEST(Plasticity, SymmetricStdpMatchesTheRule) {
   expect_rule(m, "symmetric", 40.0, 0.8, 2000.0, TraceRuleRef{{tp, tm}, {tp, tm}, false, change, change});
 }
 
+TEST(Plasticity, SynapticScalingMatchesTheRule) {
+  // No STDP (lambda = 0): only scaling moves the weights, every 50 ms by
+  // 1 + beta * 0.05 s * (target - rate), the rate filtered with tau.
+  const double target = 20.0, beta = 0.4, tau = 300.0, interval = 50.0, wmax = 100.0, t_stop = 1000.0;
+  std::string text = network("stdp_synapse", "lambda = 0.0, Wmax = 100.0", 1.0, t_stop);
+  text.replace(text.find("synapse = {"), 0,
+               "scaling = { target_rate = 20.0, beta = 0.4, tau = 300.0, interval = 50.0 }\n");
+  const PlasticRun r = run_model(model_from(text, "scaling"), "scaling", 2);
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    ASSERT_GT(post.size(), 20u);
+    double w = 40.0;
+    for (double t = interval; t <= t_stop + 1e-9; t += interval) {
+      double rate = 0;  // 1/ms, spikes stamped up to t
+      for (double tp : post)
+        if (tp <= t + 1e-9) rate += std::exp(-(t - tp) / tau) / tau;
+      const double n = w / wmax * (1.0 + beta * interval * (target * 1e-3 - rate));
+      w = (n < 0 ? 0.0 : n < 1 ? n : 1.0) * wmax;
+    }
+    EXPECT_NEAR(r.edges.weight[k], w, 1e-9 * w) << "synapse " << k;
+    EXPECT_GT(std::abs(w - 40.0), 1.0) << "scaling did not move the weight";
+  }
+}
+
 TEST(Plasticity, StdpWeightsStayWithinBounds) {
   // A large learning rate drives weights onto both bounds.
   const ModelSpec m = model_from(
@@ -309,4 +334,7 @@ TEST(Plasticity, BadSynapseParametersAreInputErrors) {
   expect_error("tsodyks2_synapse", "U = 1.5", "U");
   expect_error("hebbian_synapse", "lambda = 0.1", "synapse_model");
   expect_error("static_synapse", "lambda = 0.1", "synapse");
+  expect_error("tsodyks2_synapse", "U = 0.5 }\nscaling = { target_rate = 5.0, beta = 0.1", "scaling");
+  expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0, beta = -1.0", "beta");
+  expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0", "beta");
 }
