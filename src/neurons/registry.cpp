@@ -1,9 +1,11 @@
 #include "neurons/registry.hpp"
 
 #include "neurons/aeif.hpp"
+#include "neurons/arlif.hpp"
 #include "neurons/iaf_cond_exp.hpp"
 #include "neurons/iaf_psc_alpha.hpp"
 #include "neurons/iaf_psc_exp.hpp"
+#include "neurons/iaf_psc_exp_ip.hpp"
 #include "neurons/izhikevich.hpp"
 #include "neurons/parrot_neuron.hpp"
 
@@ -29,6 +31,8 @@ const std::vector<ModelEntry>& neuron_models() {
       entry<AeifPscExp>(),
       entry<Izhikevich>(),
       entry<ParrotNeuron>(),
+      entry<Arlif>(),
+      entry<IafPscExpIp>(),
   };
   return models;
 }

@@ -10,6 +10,8 @@ builds the same neuron in Brian2 and compares:
     spike must fall in the same step and V agree to 1e-3 mV (measured:
     1e-11 mV, and 1.5e-4 mV for the fast-spiking set, where Brian2's
     different order of the same operations rounds differently);
+  * arlif, iaf_psc_exp_ip: linear, integrated exactly by both on the same
+    grid: every spike in the same step and V within 1e-9 mV;
   * iaf_cond_exp, aeif_cond_exp, aeif_psc_exp: Brian2 with RK4 at dt/20
     (a converged reference: halving it changes nothing at these tolerances). Spike times must agree within one step (0.1
     ms, myelin stamps spikes at the end of the step, as NEST). Subthreshold
@@ -43,7 +45,14 @@ CASES = [
     ("aeif_cond_exp_spiking", "aeif_cond_exp", dict(I_e=800.0, t_ref=1.0), (20.0, -20.0), True),
     ("aeif_psc_exp_sub", "aeif_psc_exp", dict(I_e=100.0), (300.0, -300.0), False),
     ("aeif_psc_exp_spiking", "aeif_psc_exp", dict(I_e=800.0), (800.0, -500.0), True),
+    ("arlif_spiking", "arlif", dict(I_e=390.0, R_in=0.03, Delta_reset=3.0, tau_reset=40.0), (400.0, -300.0), True),
+    ("iaf_psc_exp_ip_spiking", "iaf_psc_exp_ip", dict(I_e=420.0, eta_ip=0.8, target_rate=20.0), (300.0, -300.0), True),
 ]
+# Linear models (exact integration in both): the same grid, so the same
+# spikes and V to rounding.
+LINEAR = ("arlif", "iaf_psc_exp_ip")
+LIF_DEFAULTS = dict(C_m=250.0, tau_m=10.0, tau_syn_ex=2.0, tau_syn_in=2.0, t_ref=2.0, E_L=-70.0, V_reset=-70.0,
+                    V_th=-55.0, I_e=0.0)
 
 # myelin (as NEST) tests the threshold once per step: the fine reference
 # may spike only where its substep ends on the grid, and its refractory
@@ -161,12 +170,55 @@ def run_brian(model, params, weights):
     return v, t[t <= T_STOP + 1e-9]
 
 
+def run_brian_linear(model, params, weights):
+    """arlif and iaf_psc_exp_ip, integrated exactly on the same grid."""
+    b2.start_scope()
+    b2.prefs.codegen.target = "numpy"
+    ms, mV, pA, pF = b2.ms, b2.mV, b2.pA, b2.pF
+    b2.defaultclock.dt = DT * ms
+    if model == "arlif":
+        p = dict(dict(LIF_DEFAULTS, tau_reset=50.0, R_in=0.02, Delta_reset=2.0), **params)
+        extra = f"""dA/dt = (I_ex + I_in - A) / ({p['tau_reset']}*ms) : amp
+                    dB/dt = -B / ({p['tau_reset']}*ms) : 1"""
+        threshold = f"v >= {p['V_th']}*mV"
+        reset = (f"B += 1\nv = clip({p['V_reset']}*mV + {p['R_in']}*mV/pA * A - {p['Delta_reset']}*mV * B, "
+                 f"-1*volt, {p['V_th']}*mV)")
+    else:
+        p = dict(dict(LIF_DEFAULTS, eta_ip=0.5, target_rate=5.0), **params)
+        # theta in closed form (the exact solver takes no constant drift):
+        # eta per spike so far, minus the drift up to the end of the step.
+        extra = f"""n_spk : 1
+                    theta = {p['eta_ip']}*mV * n_spk - {p['eta_ip']}*mV * {p['target_rate']}*Hz * (t + dt) : volt"""
+        threshold = f"v >= {p['V_th']}*mV + theta"
+        reset = f"v = {p['V_reset']}*mV\nn_spk += 1"
+    eqs = f"""dv/dt = ({p['E_L']}*mV - v) / ({p['tau_m']}*ms) + (I_ex + I_in + {p['I_e']}*pA) / ({p['C_m']}*pF)
+                : volt (unless refractory)
+              dI_ex/dt = -I_ex / ({p['tau_syn_ex']}*ms) : amp
+              dI_in/dt = -I_in / ({p['tau_syn_in']}*ms) : amp
+              {extra}"""
+    g = b2.NeuronGroup(1, eqs, threshold=threshold, reset=reset, refractory=(p["t_ref"] + DT) * ms, method="exact")
+    g.v = p["E_L"] * mV
+    mon = b2.StateMonitor(g, "v", record=0, dt=DT * ms, when="start")
+    spk = b2.SpikeMonitor(g)
+    objs = [g, mon, spk]
+    for sign in (1, -1):
+        times = [t for t, s in INPUT if s == sign]
+        gen = b2.SpikeGeneratorGroup(1, np.zeros(len(times), dtype=int), (np.array(times) - DT) * ms)
+        syn = b2.Synapses(gen, g, "w : amp", on_pre="I_ex_post += w" if sign > 0 else "I_in_post += w", delay=1.0 * ms)
+        syn.connect()
+        syn.w = (weights[0] if sign > 0 else weights[1]) * pA
+        objs += [gen, syn]
+    b2.Network(*objs).run(T_STOP * ms + DT * ms)
+    t = np.asarray(spk.t / ms) + DT
+    return np.asarray(mon.v[0][1:] / mV), t[t <= T_STOP + 1e-9]
+
+
 def main(myelin, work):
     os.makedirs(work, exist_ok=True)
     failed = 0
     for name, model, params, weights, spiking in CASES:
         vm, tm = run_myelin(myelin, work, name, model, params, weights)
-        vb, tb = run_brian(model, params, weights)
+        vb, tb = (run_brian_linear if model in LINEAR else run_brian)(model, params, weights)
         n = min(len(vm), len(vb))
         dv = float(np.max(np.abs(vm[:n] - vb[:n])))
         if spiking:
@@ -178,6 +230,8 @@ def main(myelin, work):
             ok = same_n and dt_max <= DT + 1e-9
             if model == "izhikevich":  # same arithmetic: the traces too
                 ok = ok and same_step == len(tm) and dv < 1e-3
+            if model in LINEAR:  # exact in both: same steps, V to rounding
+                ok = ok and same_step == len(tm) and dv < 1e-9
             msg = f"{len(tm)} vs {len(tb)} spikes, {same_step} in the same step, max |dt| {dt_max:.3f} ms, max |dV| {dv:.2e} mV"
         else:
             ok = len(tm) == 0 and len(tb) == 0 and dv <= 0.01
