@@ -155,6 +155,20 @@ void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MP
     hash = sum_all(hash, comm);
     h5::write_string_attribute(ds, "variables", std::string("source_node_id,target_node_id,delay_ms,") + plastic_state_names);
     h5::write_scalar_attribute(ds, "checksum", hash);
+    // A three-factor rule's modulator since the last consolidation (the
+    // same in every part): piece start steps and concentrations.
+    {
+      const Modulator& m = pr.parts[0].mod;
+      const hsize_t n = m.step.size();
+      std::vector<double> rows;
+      for (hsize_t i = 0; i < n; ++i) {
+        rows.push_back(static_cast<double>(m.step[i]));
+        rows.push_back(m.n[i]);
+      }
+      h5::Handle md = h5::create_dataset(g, "modulator", H5T_NATIVE_DOUBLE, {n, 2});
+      h5::write_rows(md, H5T_NATIVE_DOUBLE, 0, rank == 0 ? n : 0, rows.data(), true);
+      h5::write_string_attribute(md, "columns", "first step, concentration");
+    }
     // Spikes whose arrivals at these synapses are still to come.
     const std::vector<std::uint64_t> pending = pending_spikes(net, pr, h.step, comm);
     std::uint64_t np = pending.size() / 2;
@@ -438,6 +452,20 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
       if (fd.size() != 2 || fd[1] != 2) throw std::runtime_error("unexpected shape");
       pending.resize(fd[0] * 2);
       h5::read_rows(fl, H5T_NATIVE_UINT64, 0, fd[0], pending.data());
+      where = "/synapses/projection_" + std::to_string(pr.projection) + "/modulator";
+      h5::Handle md = h5::open_dataset(file, where);
+      const auto mdims = h5::dataset_dims(md);
+      if (mdims.size() != 2 || mdims[1] != 2 || mdims[0] == 0) throw std::runtime_error("unexpected shape");
+      std::vector<double> rows(mdims[0] * 2);
+      h5::read_rows(md, H5T_NATIVE_DOUBLE, 0, mdims[0], rows.data());
+      for (PlasticPart& c : pr.parts) {
+        c.mod.step.clear();
+        c.mod.n.clear();
+        for (std::size_t i = 0; i < mdims[0]; ++i) {
+          c.mod.step.push_back(static_cast<Step>(rows[2 * i]));
+          c.mod.n.push_back(rows[2 * i + 1]);
+        }
+      }
     } catch (const std::runtime_error& err) {
       problem = where + ": " + err.what();
     }

@@ -19,6 +19,8 @@
 //                          and traces, in canonical order (io/plastic_state.hpp)
 //   /synapses/projection_<k>/in_flight  uint64 (n, 2): spikes (source gid,
 //                          emission step) whose arrivals there are still to come
+//   /synapses/projection_<k>/modulator  float64 (pieces, 2): a three-factor
+//                          rule's modulator since the last consolidation
 //   /recorders/spike_counts  per population, all neurons
 //   /recorders/reports/{keys, written, checksum}  where each streamed report
 //                          stands ("spikes.h5/<pop>", "<var>.h5/<pop>":

@@ -381,11 +381,47 @@ std::uint64_t degree(Table& t, const std::string& key, const std::string& what, 
 
 /// synapse_model and its parameters (the `synapse` table), checked against
 /// the projection's weights.
-void load_synapse_model(Table& t, ProjectionSpec& p, Dimension weight_dim, const Ctx& ctx) {
+void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dimension weight_dim, const Ctx& ctx) {
   const tvalue* name = t.get("synapse_model");
   if (name) p.synapse_model = string_of(*name, t.field("synapse_model"), ctx);
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
   if (!m) ctx.fail(*name, t.field("synapse_model"), "one of " + synapse_model_names());
+  const tvalue* mod = t.get("modulator");
+  if (mod && m->kind != SynapseKind::dopamine)
+    ctx.fail(*mod, t.field("modulator"), "no modulator: only stdp_dopamine_synapse has a third factor");
+  if (m->kind == SynapseKind::dopamine) {
+    if (!mod)
+      throw InputError(ctx.where(t.value()), t.field("modulator"), "",
+                       "the third factor of stdp_dopamine_synapse: {population = \"DA\", delay = 1.0} or "
+                       "{times = [...], values = [...]} (missing)");
+    Table mt(*mod, t.field("modulator"), ctx);
+    ProjectionSpec::Modulator& md = p.modulator;
+    if (const tvalue* x = mt.get("population")) {
+      md.population = string_of(*x, mt.field("population"), ctx);
+      check_population_ref(spec, md.population, *x, mt.field("population"), ctx);
+      if (const tvalue* d = mt.get("delay")) {
+        md.delay = quantity(*d, mt.field("delay"), Dimension::time, ctx);
+        check_delay(Value::constant(md.delay), *d, mt.field("delay"), spec.run.dt, ctx);
+      }
+      mt.reject_unknown("population, delay");
+    } else {
+      const auto list = [&](const char* key, Dimension d) {
+        const tvalue& x = mt.require(key, "a list, or population = \"NAME\"");
+        if (!x.is_array()) ctx.fail(x, mt.field(key), "a list of numbers");
+        std::vector<double> v;
+        for (const auto& e : x.as_array()) v.push_back(quantity(e, mt.field(key), d, ctx));
+        return v;
+      };
+      md.times = list("times", Dimension::time);
+      md.values = list("values", Dimension::dimensionless);
+      mt.reject_unknown("population, delay, times, values");
+      if (md.times.size() != md.values.size() || md.times.empty())
+        ctx.fail(*mod, mt.field("values"), "one value per time (" + std::to_string(md.times.size()) + " times)");
+      for (std::size_t i = 0; i < md.times.size(); ++i)
+        if (!(md.times[i] >= 0) || (i > 0 && !(md.times[i] > md.times[i - 1])))
+          ctx.fail(*mod, mt.field("times"), "increasing times >= 0 ms");
+    }
+  }
   if (const tvalue* sc = t.get("scaling")) {
     if (m->kind == SynapseKind::static_synapse || m->kind == SynapseKind::tsodyks)
       ctx.fail(*sc, t.field("scaling"), "no scaling: " + m->name + " has no plastic weight (use a weight rule such as stdp_synapse)");
@@ -518,9 +554,9 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
   } else {
     check_delay(p.delay, v, t.field("delay"), spec.run.dt, ctx);
   }
-  load_synapse_model(t, p, weight_dimension(spec, p.target), ctx);
+  load_synapse_model(t, p, spec, weight_dimension(spec, p.target), ctx);
   t.reject_unknown("source, target, rule" + rule_keys +
-                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse, scaling");
+                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse, scaling, modulator");
   return p;
 }
 

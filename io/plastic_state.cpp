@@ -60,7 +60,8 @@ std::uint64_t plastic_rows(const Network& net, const PlasticProjection& pr, MPI_
 }
 
 void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI_Comm comm,
-                            const std::function<void(const PlasticBlock&)>& take) {
+                            const std::function<void(const PlasticBlock&)>& take, Step now) {
+  const DopamineRule* dopamine = std::get_if<DopamineRule>(&pr.rule);
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   const int ranks = ranks_of(comm);
@@ -110,17 +111,25 @@ void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI
           const std::uint32_t seg = pr.col_seg[c], syn = pr.col_syn[c];
           const SegmentState& st = part.seg_state[seg];
           const PostTrace t = pr.post.empty() ? PostTrace{} : pr.post[l];
+          double w = part.weight[syn], elig = part.elig.empty() ? 0.0 : part.elig[syn];
+          Step touched = part.touched.empty() ? 0 : part.touched[syn];
+          if (dopamine && now >= 0) {
+            dopamine->advance(w, elig, touched, now, part.mod, pr.dt);
+            touched = now;
+          }
           const double x[plastic_row_size] = {static_cast<double>(part.source_of(seg)),
                                               static_cast<double>(g.node_ids[l - g.first_local]),
                                               static_cast<double>(part.seg_delay[seg]) * pr.dt,
-                                              part.weight[syn],
+                                              w,
                                               st.a,
                                               st.b,
                                               static_cast<double>(st.last),
                                               t.y,
                                               t.y2,
                                               t.rate,
-                                              static_cast<double>(t.last)};
+                                              static_cast<double>(t.last),
+                                              elig,
+                                              static_cast<double>(touched)};
           std::memcpy(row, x, sizeof x);
         },
         [&](std::uint64_t id, const unsigned char* row) {
@@ -187,6 +196,10 @@ bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& pla
           part.weight[syn] = x[3];
           part.seg_state[seg] = SegmentState{x[4], x[5], static_cast<Step>(x[6])};
           if (!pr.post.empty()) pr.post[l] = PostTrace{x[7], x[8], x[9], static_cast<Step>(x[10])};
+          if (!part.elig.empty()) {
+            part.elig[syn] = x[11];
+            part.touched[syn] = static_cast<Step>(x[12]);
+          }
           ++received;
         },
         comm);
@@ -204,6 +217,13 @@ std::vector<std::uint64_t> pending_spikes(const Network& net, const PlasticProje
         const Step a = now + ((static_cast<Step>(q) - now) & pr.mask);
         pairs.push_back(pr.source_first_gid + c.source_of(j));
         pairs.push_back(static_cast<std::uint64_t>(a - c.seg_delay[j]));
+      }
+  for (const PlasticPart& c : pr.parts)
+    for (std::size_t q = 0; q < c.mod_pending.size(); ++q)
+      for (std::uint64_t gid : c.mod_pending[q]) {
+        const Step a = now + ((static_cast<Step>(q) - now) & pr.mask);
+        pairs.push_back(gid);
+        pairs.push_back(static_cast<std::uint64_t>(a - pr.mod_delay));
       }
   std::vector<std::uint64_t> all = gather_to_root(pairs, comm);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> v;
@@ -223,7 +243,8 @@ void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pai
     for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) pr.enqueue(p, pairs[i], static_cast<Step>(pairs[i + 1]), now);
 }
 
-void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, MPI_Comm comm) {
+void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, Step now,
+                         MPI_Comm comm) {
   if (net.plastic.empty()) return;
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -244,6 +265,8 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
       std::vector<std::pair<std::size_t, std::string>> state = {{3, "syn_weight"}, {2, "delay"}};
       if (std::holds_alternative<TsodyksRule>(pr.rule))
         state.insert(state.end(), {{4, "u"}, {5, "x"}});
+      else if (std::holds_alternative<DopamineRule>(pr.rule))
+        state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}, {11, "eligibility"}});
       else if (std::holds_alternative<SymmetricStdpRule>(pr.rule))
         state.insert(state.end(), {{4, "pre_trace_plus"}, {5, "pre_trace_minus"}, {7, "post_trace_plus"}, {8, "post_trace_minus"}});
       else
@@ -261,7 +284,9 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
       std::vector<std::uint64_t> u64;
       std::vector<std::int64_t> i64;
       std::vector<double> f64;
-      for_each_plastic_block(net, pr, comm, [&](const PlasticBlock& b) {
+      for_each_plastic_block(
+          net, pr, comm,
+          [&](const PlasticBlock& b) {
         const std::uint64_t n = b.rows.size() / plastic_row_size;
         const auto ids = [&](std::size_t c) {
           u64.resize(n);
@@ -286,7 +311,8 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
           lo = std::min(lo, b.rows[j * plastic_row_size + 2]);
           hi = std::max(hi, b.rows[j * plastic_row_size + 2]);
         }
-      });
+          },
+          now);
       h5::write_dataset_attribute(g, "source_node_id", "node_population", proj.source);
       h5::write_dataset_attribute(g, "target_node_id", "node_population", proj.target);
       MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_DOUBLE, MPI_MIN, comm);

@@ -40,9 +40,12 @@ struct PlasticBlock {
   std::vector<double> rows;
 };
 
-/// Collective: this rank's block of each pass, in order, to `take`.
+/// Collective: this rank's block of each pass, in order, to `take`. With
+/// `now` >= 0 a three-factor synapse's weight and eligibility are given as
+/// they are at step `now` (for outputs); else as stored, with the step
+/// they are up to (for checkpoints, which must continue bit-exactly).
 void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI_Comm comm,
-                            const std::function<void(const PlasticBlock&)>& take);
+                            const std::function<void(const PlasticBlock&)>& take, Step now = -1);
 
 /// Collective: the number of canonical rows of the projection.
 std::uint64_t plastic_rows(const Network& net, const PlasticProjection& pr, MPI_Comm comm);
@@ -63,7 +66,8 @@ std::vector<std::uint64_t> pending_spikes(const Network& net, const PlasticProje
 void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pairs, Step now);
 
 /// Collective: writes OUTPUT/synapses.h5 (through a temporary name) when
-/// the network has plastic projections.
-void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, MPI_Comm comm);
+/// the network has plastic projections: the state at step `now`.
+void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, Step now,
+                         MPI_Comm comm);
 
 }  // namespace myelin

@@ -86,6 +86,15 @@ struct ProjectionSpec {
     double interval = 100.0;   ///< ms
     bool on() const { return beta != 0.0; }
   } scaling;
+  /// The third factor of a three-factor rule (stdp_dopamine_synapse): the
+  /// spikes of a population (each adds 1/tau_n to the concentration,
+  /// after `delay`), or a time series of concentrations held from their
+  /// times on.
+  struct Modulator {
+    std::string population;
+    double delay = 1.0;  ///< ms
+    std::vector<double> times, values;  ///< ms, concentration
+  } modulator;
   /// rule = from_file: the SONATA edges file and edge population; weights
   /// and delays come from its syn_weight and delay datasets where present,
   /// else from `weight` and `delay` above. `count` is the number of edges

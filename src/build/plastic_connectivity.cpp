@@ -29,7 +29,8 @@ std::size_t PlasticProjection::bytes() const {
   for (const auto& p : parts)
     n += p.row.size() * sizeof(p.row[0]) + p.seg_begin.size() * sizeof(p.seg_begin[0]) +
          p.seg_delay.size() * sizeof(p.seg_delay[0]) + p.seg_state.size() * sizeof(SegmentState) +
-         p.target.size() * sizeof(p.target[0]) + p.weight.size() * sizeof(p.weight[0]);
+         p.target.size() * sizeof(p.target[0]) + p.weight.size() * sizeof(p.weight[0]) +
+         p.elig.size() * sizeof(p.elig[0]) + p.touched.size() * sizeof(p.touched[0]);
   return n;
 }
 
@@ -51,6 +52,7 @@ PlasticRule make_rule(const ProjectionSpec& p) {
     case SynapseKind::tsodyks: return TsodyksRule{v[0], v[1], v[2]};
     case SynapseKind::vogels: return VogelsRule{v[0], v[1], v[2], v[3]};
     case SynapseKind::stdp_symmetric: return SymmetricStdpRule{v[0], v[1], v[2], v[3], v[4]};
+    case SynapseKind::dopamine: return DopamineRule{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
     case SynapseKind::static_synapse: break;
   }
   throw std::logic_error("make_rule: unknown synapse kind");
@@ -176,6 +178,20 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
   }
   pr.post.assign(pr.has_post() ? local_size : 0, PostTrace{});
   pr.tabulate();
+  if (const auto* r = std::get_if<DopamineRule>(&pr.rule)) {
+    for (PlasticPart& c : pr.parts) {
+      c.elig.assign(c.weight.size(), 0.0);
+      c.touched.assign(c.weight.size(), 0);
+      if (spec.modulator.population.empty()) {
+        // A time series: n holds each value from its step on.
+        for (std::size_t i = 0; i < spec.modulator.times.size(); ++i)
+          c.mod.set(std::max<Step>(0, std::llround(spec.modulator.times[i] / dt)), spec.modulator.values[i]);
+      } else {
+        c.mod.tau_n = r->tau_n;
+      }
+    }
+    pr.consolidate_every = std::max<Step>(1, std::llround(1000.0 / dt));
+  }
   if (spec.scaling.on()) {
     const ProjectionSpec::Scaling& sc = spec.scaling;
     pr.scaling.on = true;
@@ -191,7 +207,10 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
 void size_pending(PlasticProjection& pr, Step max_delay) {
   const std::size_t n = std::bit_ceil(static_cast<std::size_t>(max_delay) + 1);
   pr.mask = static_cast<Step>(n - 1);
-  for (auto& p : pr.parts) p.pending.assign(n, {});
+  for (auto& p : pr.parts) {
+    p.pending.assign(n, {});
+    p.mod_pending.assign(n, {});
+  }
 }
 
 }  // namespace myelin

@@ -77,6 +77,10 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
       SliceContext one = ctx;
       one.steps = 1;
       for (Step k = ctx.t0; k < ctx.t0 + ctx.steps; ++k) {
+        // Three-factor synapses are brought up to date at fixed steps, the
+        // same whatever the slices and checkpoints, so results stay exact.
+        for (PlasticProjection& pr : net.plastic)
+          if (k > 0 && k % pr.consolidate_every == 0) pr.consolidate(tid, k);
         for (PlasticProjection& pr : net.plastic) events += pr.arrive(tid, k, net.ring);
         one.t0 = k;
         const std::size_t before = mine.size();

@@ -200,11 +200,22 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
     const std::size_t k = plastic_projection[j];
     net.plastic.push_back(build_plastic_projection(k, spec.projections[k], plastic_generators[j], net.groups,
                                                    net.thread_ranges, net.local_size(), net.dt));
-    for (const PlasticPart& part : net.plastic.back().parts)
+    PlasticProjection& pr = net.plastic.back();
+    for (const PlasticPart& part : pr.parts)
       for (std::uint16_t d : part.seg_delay) {
         net.min_delay = net.min_delay == 0 ? d : std::min<Step>(net.min_delay, d);
         net.max_delay = std::max<Step>(net.max_delay, d);
       }
+    // A modulator population reaches the synapses like a projection would.
+    const ProjectionSpec::Modulator& mod = spec.projections[k].modulator;
+    if (!mod.population.empty() && pr.synapses() > 0) {
+      const std::size_t mp = *spec.population_index(mod.population);
+      pr.mod_first = net.pop_first_gid[mp];
+      pr.n_mod = spec.populations[mp].size;
+      pr.mod_delay = to_steps(mod.delay, net.dt);
+      net.min_delay = net.min_delay == 0 ? pr.mod_delay : std::min(net.min_delay, pr.mod_delay);
+      net.max_delay = std::max(net.max_delay, pr.mod_delay);
+    }
   }
   if (net.min_delay == 0) {
     // No synapses: neurons are independent, so any slice length is causal.

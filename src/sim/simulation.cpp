@@ -56,6 +56,11 @@ std::vector<IncomingSource> incoming_sources(const Network& net) {
           const std::uint64_t g = pr.source_first_gid + s, d = part.seg_delay[j];
           if (g < net.n_neurons) min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
         }
+  for (const auto& pr : net.plastic)
+    for (std::uint64_t g = pr.mod_first; g < pr.mod_first + pr.n_mod; ++g) {
+      const auto d = static_cast<std::uint64_t>(pr.mod_delay);
+      min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
+    }
   std::vector<IncomingSource> out;
   for (std::uint64_t g = 0; g < net.n_neurons; ++g)
     if (min_delay[g]) out.push_back({g, min_delay[g]});
@@ -381,7 +386,8 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
   // A run stopped by a signal continues from its checkpoint, which holds
   // the plastic state; only a finished run writes the final weights.
   if (options.write_outputs && !s.stopped_by_signal)
-    write_plastic_edges((std::filesystem::path(options.output_dir) / "synapses.h5").string(), spec, net, comm);
+    write_plastic_edges((std::filesystem::path(options.output_dir) / "synapses.h5").string(), spec, net,
+                        static_cast<Step>(std::llround(s.t_reached_ms / spec.run.dt)), comm);
   // Library callers get every spike on rank 0, in the order one rank
   // records them in: by time, then node id.
   s.report_appends = recording.appends();

@@ -34,6 +34,7 @@
 #include "core/time_grid.hpp"
 #include "sim/ring_buffer.hpp"
 #include "synapses/stdp.hpp"
+#include "synapses/stdp_dopamine.hpp"
 #include "synapses/stdp_symmetric.hpp"
 #include "synapses/tsodyks.hpp"
 #include "synapses/vogels_sprekeler.hpp"
@@ -43,7 +44,7 @@ namespace myelin {
 /// Rules that change weights by traces of both sides (StdpRule,
 /// VogelsRule, SymmetricStdpRule) offer tau_pre(i), tau_post(i), bump,
 /// on_pre and on_post; TsodyksRule only acts on presynaptic spikes.
-using PlasticRule = std::variant<StdpRule, TsodyksRule, VogelsRule, SymmetricStdpRule>;
+using PlasticRule = std::variant<StdpRule, TsodyksRule, VogelsRule, SymmetricStdpRule, DopamineRule>;
 
 /// Presynaptic state of a segment: trace rules use a (and b, the second
 /// trace of rules with two); short-term plasticity a = u, b = x. `last` is the arrival step of the last spike
@@ -80,6 +81,13 @@ struct PlasticPart {
   std::vector<double> weight;
   /// Segments whose spike arrives in step s, at pending[s & mask].
   std::vector<std::vector<std::uint32_t>> pending;
+  /// Three-factor rules: per synapse the eligibility trace and the step it
+  /// and the weight were brought up to; the modulator's recent history and
+  /// its spikes on their way (gids, at mod_pending[s & mask]).
+  std::vector<double> elig;
+  std::vector<Step> touched;
+  Modulator mod;
+  std::vector<std::vector<std::uint64_t>> mod_pending;
 
   std::size_t synapses() const { return target.size(); }
   /// The source (0-based in the projection) of segment j.
@@ -107,6 +115,11 @@ struct PlasticProjection {
   /// exp per synapse event, with the same result.
   std::array<std::vector<double>, 4> decay_table;
   ScalingRule scaling;
+  /// Three-factor rules: the modulator population (gids) and its delay, or
+  /// none (a time series, already in each part's Modulator).
+  std::uint64_t mod_first = 0, n_mod = 0;
+  Step mod_delay = 1;
+  Step consolidate_every = 10000;  ///< steps
 
   bool has_post() const { return !std::holds_alternative<TsodyksRule>(rule); }
   std::uint64_t synapses() const;
@@ -116,8 +129,10 @@ struct PlasticProjection {
   /// those arriving in step `from` or later (a restore re-queues spikes
   /// some of whose arrivals are done).
   void enqueue(std::size_t p, std::uint64_t gid, Step t, Step from = 0) {
-    if (gid < source_first_gid || gid >= source_first_gid + n_source) return;
     PlasticPart& c = parts[p];
+    if (gid >= mod_first && gid < mod_first + n_mod && t + mod_delay >= from)
+      c.mod_pending[static_cast<std::size_t>((t + mod_delay) & mask)].push_back(gid);
+    if (gid < source_first_gid || gid >= source_first_gid + n_source) return;
     const std::uint64_t s = gid - source_first_gid;
     for (std::uint32_t j = c.row[s]; j < c.row[s + 1]; ++j) {
       const Step a = t + c.seg_delay[j];
@@ -129,6 +144,12 @@ struct PlasticProjection {
   /// the events delivered.
   std::uint64_t arrive(std::size_t p, Step a, RingBuffer& ring) {
     PlasticPart& c = parts[p];
+    if (n_mod) {
+      auto& m = c.mod_pending[static_cast<std::size_t>(a & mask)];
+      const double jump = 1.0 / c.mod.tau_n;
+      for (std::size_t i = 0; i < m.size(); ++i) c.mod.add(a, jump, dt);
+      m.clear();
+    }
     auto& q = c.pending[static_cast<std::size_t>(a & mask)];
     std::uint64_t events = 0;
     for (std::uint32_t j : q) events += std::visit([&](const auto& r) { return on_pre(r, c, j, a, ring); }, rule);
@@ -154,6 +175,20 @@ struct PlasticProjection {
   double decay(Step n, double tau, int table) const {
     const auto& t = decay_table[static_cast<std::size_t>(table)];
     return static_cast<std::uint64_t>(n) < t.size() ? t[static_cast<std::size_t>(n)] : decay(n, tau);
+  }
+
+  /// Three-factor rules: brings every synapse of part p up to step s and
+  /// forgets the modulator's history before it. Called at fixed steps
+  /// only: where a synapse's integration is split changes its last bits.
+  void consolidate(std::size_t p, Step s) {
+    const DopamineRule* r = std::get_if<DopamineRule>(&rule);
+    if (!r) return;
+    PlasticPart& c = parts[p];
+    for (std::size_t k = 0; k < c.weight.size(); ++k) {
+      r->advance(c.weight[k], c.elig[k], c.touched[k], s, c.mod, dt);
+      c.touched[k] = s;
+    }
+    c.mod.trim(s);
   }
 
   /// Synaptic scaling at the end of step k, for rank-local neurons
@@ -227,13 +262,48 @@ struct PlasticProjection {
         double& w = c.weight[col_syn[k]];
         w = r.on_post(w, s.a * decay(n, r.tau_pre(0), 0), R::two_traces ? s.b * decay(n, r.tau_pre(1), 1) : 0.0);
       }
-      PostTrace& t = post[l];
-      const Step n = u - t.last;
-      t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(n, r.tau_post(0), 2));
-      if constexpr (R::two_traces) t.y2 = r.bump(t.last < 0 ? 0.0 : t.y2 * decay(n, r.tau_post(1), 3));
-      if (scaling.on) t.rate = (t.last < 0 ? 0.0 : t.rate * decay(n, scaling.tau)) + 1.0 / scaling.tau;
-      t.last = u;
+      bump_post(r, l, u);
     }
+  }
+
+  template <class R>
+  void bump_post(const R& r, std::uint32_t l, Step u) {
+    PostTrace& t = post[l];
+    const Step n = u - t.last;
+    t.y = r.bump(t.last < 0 ? 0.0 : t.y * decay(n, r.tau_post(0), 2));
+    if constexpr (R::two_traces) t.y2 = r.bump(t.last < 0 ? 0.0 : t.y2 * decay(n, r.tau_post(1), 3));
+    if (scaling.on) t.rate = (t.last < 0 ? 0.0 : t.rate * decay(n, scaling.tau)) + 1.0 / scaling.tau;
+    t.last = u;
+  }
+
+  // Three-factor: pairs move the eligibility trace; the weight follows it
+  // up to the event's step first.
+  std::uint64_t on_pre(const DopamineRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
+    const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
+    for (std::uint32_t k = b; k < e; ++k) {
+      const std::uint32_t t = c.target[k];
+      const PostTrace& pt = post[t];
+      r.advance(c.weight[k], c.elig[k], c.touched[k], a, c.mod, dt);
+      c.touched[k] = a;
+      if (pt.last >= 0) c.elig[k] -= r.A_minus * pt.y * decay(a - pt.last, r.tau_minus, 2);
+      add(ring, t, a, c.weight[k]);
+    }
+    SegmentState& s = c.seg_state[j];
+    s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(a - s.last, r.tau_plus, 0));
+    s.last = a;
+    return e - b;
+  }
+
+  void on_post(const DopamineRule& r, std::uint32_t l, Step u) {
+    PlasticPart& c = parts[col_part[l]];
+    for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
+      const SegmentState& s = c.seg_state[col_seg[k]];
+      const std::uint32_t syn = col_syn[k];
+      r.advance(c.weight[syn], c.elig[syn], c.touched[syn], u, c.mod, dt);
+      c.touched[syn] = u;
+      if (s.last >= 0) c.elig[syn] += r.A_plus * s.a * decay(u - s.last, r.tau_plus, 0);
+    }
+    bump_post(r, l, u);
   }
 
   std::uint64_t on_pre(const TsodyksRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
@@ -252,9 +322,10 @@ struct PlasticProjection {
 SegmentState initial_segment_state(const PlasticRule& rule);
 
 /// Names of the state a checkpoint keeps per synapse after its weight:
-/// the segment's (a, b, last) and the target's (y, y2, rate, last).
+/// the segment's (a, b, last), the target's (y, y2, rate, last), and a
+/// three-factor synapse's eligibility and the step it is up to.
 inline constexpr const char* plastic_state_names =
-    "weight,pre_a,pre_b,pre_last_step,post_y,post_y2,post_rate,post_last_step";
-inline constexpr std::size_t plastic_state_size = 8;
+    "weight,pre_a,pre_b,pre_last_step,post_y,post_y2,post_rate,post_last_step,eligibility,touched_step";
+inline constexpr std::size_t plastic_state_size = 10;
 
 }  // namespace myelin

@@ -47,6 +47,19 @@ const std::vector<SynapseModelInfo>& synapse_models() {
         {"alpha", Dimension::dimensionless, 0.5, "depression relative to potentiation"},
         {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}},
        "symmetric STDP, potentiation within |dt| < ln(alpha) tau+ tau- / (tau+ - tau-)"},
+      {"stdp_dopamine_synapse",
+       SynapseKind::dopamine,
+       {{"tau_plus", Dimension::time, 20.0, "decay of the presynaptic trace (ms)"},
+        {"tau_minus", Dimension::time, 20.0, "decay of the postsynaptic trace (ms)"},
+        {"A_plus", Dimension::dimensionless, 1.0, "eligibility added per pre-before-post pair"},
+        {"A_minus", Dimension::dimensionless, 1.5, "eligibility removed per post-before-pre pair"},
+        {"tau_c", Dimension::time, 1000.0, "decay of the eligibility trace (ms)"},
+        {"tau_n", Dimension::time, 200.0, "decay of the modulator concentration (ms; a population modulator)"},
+        {"b", Dimension::dimensionless, 0.0, "baseline concentration: dw/dt = c (n - b)"},
+        {"Wmin", weight_unit, 0.0, "lower weight bound (the weight's unit)"},
+        {"Wmax", weight_unit, 200.0, "upper weight bound (the weight's unit)"}},
+       "three-factor STDP: pairs drive an eligibility trace, a modulator turns it into weight (Izhikevich 2007)",
+       {"Wmin", "Wmax"}},
   };
   return models;
 }
@@ -82,8 +95,21 @@ std::string check_synapse_parameters(const SynapseModelInfo& m, const std::vecto
     if ((n == "tau_plus" || n == "tau_minus" || n == "tau_rec" || n == "tau") && !(v > 0)) return "a positive time constant";
     if (n == "eta" && !(v >= 0)) return "a learning rate >= 0";
     if (n == "tau_fac" && !(v >= 0)) return "a time constant >= 0 (0: no facilitation)";
-    if ((n == "lambda" || n == "alpha" || n == "mu_plus" || n == "mu_minus") && !(v >= 0)) return "a number >= 0";
+    if ((n == "lambda" || n == "alpha" || n == "mu_plus" || n == "mu_minus" || n == "A_plus" || n == "A_minus") &&
+        !(v >= 0))
+      return "a number >= 0";
     if (n == "U" && !(v > 0 && v <= 1)) return "a utilisation 0 < U <= 1";
+    if (m.kind == SynapseKind::dopamine && (n == "Wmin" || n == "Wmax")) {
+      const double lo = values[i - (n == "Wmax" ? 1 : 0)], hi = values[i + (n == "Wmin" ? 1 : 0)];
+      if (!(lo < hi && weight_lower >= lo && weight_upper <= hi))
+        return "bounds Wmin < Wmax around every weight (weights range " + std::to_string(weight_lower) + " .. " +
+               std::to_string(weight_upper) + ")";
+      continue;
+    }
+    if (n == "tau_c" || n == "tau_n") {
+      if (!(v > 0)) return "a positive time constant";
+      continue;
+    }
     if (n == "Wmax") {
       if (v == 0) return "a non-zero upper bound";
       // Weights stay in [0, Wmax] (or [Wmax, 0]): one sign, one input channel.

@@ -18,6 +18,7 @@ enum class SynapseKind {
   tsodyks,   ///< short-term depression and facilitation (synapses/tsodyks.hpp)
   vogels,    ///< inhibitory plasticity to a target rate (synapses/vogels_sprekeler.hpp)
   stdp_symmetric,  ///< symmetric STDP (synapses/stdp_symmetric.hpp)
+  dopamine,  ///< three-factor STDP (synapses/stdp_dopamine.hpp)
 };
 
 struct SynapseModelInfo {

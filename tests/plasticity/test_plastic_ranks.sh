@@ -22,8 +22,8 @@ cp "$REPO/tests/plasticity/plastic_network.toml" net.toml
 /usr/bin/python3 - <<'PY' && ok || bad "reference: synapses.h5 or summary.json are not as expected"
 import json, h5py, numpy as np
 s = json.load(open("ref/summary.json"))
-assert s["plastic_synapses"] == 160 * 20 + 160 * 10, s["plastic_synapses"]
-assert 0 < s["plastic_bytes_per_synapse"] < 40, s["plastic_bytes_per_synapse"]
+assert s["plastic_synapses"] == 160 * 20 + 40 * 20 + 160 * 10, s["plastic_synapses"]
+assert 0 < s["plastic_bytes_per_synapse"] < 48, s["plastic_bytes_per_synapse"]
 with h5py.File("ref/synapses.h5", "r") as f:
     ee = f["edges/E_to_E"]
     w = ee["0/syn_weight"][()]
@@ -33,6 +33,8 @@ with h5py.File("ref/synapses.h5", "r") as f:
     u = ie["0/u"][()]
     assert len(u) == 1600 and np.all((u >= 0.4 - 1e-12) & (u <= 1)), "u out of range"
     assert np.all(np.diff(ee["target_node_id"][()]) >= 0), "not in target order"
+    ei = f["edges/E_to_I/0"]
+    assert np.abs(ei["syn_weight"][()] - 40).max() > 0.01 and np.any(ei["eligibility"][()] != 0), "three-factor idle"
 PY
 
 # 2. Rank and thread counts; on 4 ranks the files are written and read in

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <tuple>
 
 #include "io/hdf5_handles.hpp"
 #include "myelin/error.hpp"
@@ -275,6 +276,97 @@ TEST(Plasticity, SynapticScalingMatchesTheRule) {
   }
 }
 
+namespace {
+
+/// Three-factor STDP from the spike trains, integrated event by event in
+/// steps (an event of step s at s dt; within a step: modulator, arrival,
+/// postsynaptic spike). `mod` holds (step, kind, value): kind 0 adds value
+/// to n (a population spike), kind 1 sets n (a time series).
+double dopamine_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, int delay_steps,
+                       std::vector<std::tuple<long, int, double>> mod, double tau_n, long end, double A_plus,
+                       double A_minus, double tau_plus, double tau_minus, double tau_c, double b) {
+  struct Ev {
+    long step;
+    int kind;  // 0 modulator, 1 arrival, 2 postsynaptic
+    double value;
+    int mode;
+  };
+  std::vector<Ev> ev;
+  for (const auto& [s, mode, v] : mod) ev.push_back({s, 0, v, mode});
+  for (double t : pre) ev.push_back({std::lround(t * 10.0) - 1 + delay_steps, 1, 0, 0});
+  for (double t : post) ev.push_back({std::lround(t * 10.0) - 1, 2, 0, 0});
+  ev.push_back({end, 3, 0, 0});
+  std::stable_sort(ev.begin(), ev.end(), [](const Ev& x, const Ev& y) {
+    return x.step != y.step ? x.step < y.step : x.kind < y.kind;
+  });
+  const double dt = 0.1;
+  double c = 0, n = 0, x = 0, y = 0;
+  long t = 0, last_pre = -1, last_post = -1;
+  const double tau_s = std::isinf(tau_n) ? tau_c : tau_c * tau_n / (tau_c + tau_n);
+  for (const Ev& e : ev) {
+    const double d = static_cast<double>(e.step - t) * dt;
+    w += c * n * tau_s * (1 - std::exp(-d / tau_s)) - b * c * tau_c * (1 - std::exp(-d / tau_c));
+    c *= std::exp(-d / tau_c);
+    n *= std::exp(-d / tau_n);
+    t = e.step;
+    if (e.kind == 0) {
+      n = e.mode == 0 ? n + e.value : e.value;
+    } else if (e.kind == 1) {
+      if (last_post >= 0) c -= A_minus * y * std::exp(-static_cast<double>(t - last_post) * dt / tau_minus);
+      x = (last_pre < 0 ? 0.0 : x * std::exp(-static_cast<double>(t - last_pre) * dt / tau_plus)) + 1;
+      last_pre = t;
+    } else if (e.kind == 2) {
+      if (last_pre >= 0) c += A_plus * x * std::exp(-static_cast<double>(t - last_pre) * dt / tau_plus);
+      y = (last_post < 0 ? 0.0 : y * std::exp(-static_cast<double>(t - last_post) * dt / tau_minus)) + 1;
+      last_post = t;
+    }
+  }
+  return w;
+}
+
+const char* dopamine_params = "tau_plus = 15.0, tau_minus = 25.0, A_plus = 0.02, A_minus = 0.025, tau_c = 300.0, "
+                              "tau_n = 150.0, b = 0.1, Wmin = -1000.0, Wmax = 1000.0";
+
+}  // namespace
+
+TEST(Plasticity, DopamineStdpWithATimeSeriesMatchesTheRule) {
+  std::string text = network("stdp_dopamine_synapse", dopamine_params, 1.5, 1500.0);
+  text.replace(text.find("synapse = {"), 0,
+               "modulator = { times = [200.0, 400.0, 700.0, 900.0], values = [1.5, 0.0, -0.8, 0.0] }\n");
+  const PlasticRun r = run_model(model_from(text, "dopamine_series"), "dopamine_series", 2);
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  const std::vector<std::tuple<long, int, double>> mod = {{2000, 1, 1.5}, {4000, 1, 0.0}, {7000, 1, -0.8}, {9000, 1, 0.0}};
+  for (std::size_t k = 0; k < 4; ++k) {
+    auto pre = train(r.spikes, 0, r.edges.source[k]);
+    std::erase_if(pre, [](double t) { return t + 1.5 > 1500.0 + 1e-9; });
+    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    const double w = dopamine_weight(40.0, pre, post, 15, mod, HUGE_VAL, 15000, 0.02, 0.025, 15.0, 25.0, 300.0, 0.1);
+    EXPECT_NEAR(r.edges.weight[k], w, 1e-9 * std::abs(w)) << "synapse " << k;
+    EXPECT_GT(std::abs(w - 40.0), 1.0) << "the weight did not move";
+  }
+}
+
+TEST(Plasticity, DopamineStdpWithAModulatorPopulationMatchesTheRule) {
+  // A third population of parrots, Poisson at 8 Hz, is the modulator.
+  std::string text = network("stdp_dopamine_synapse", dopamine_params, 1.5, 1500.0);
+  text.replace(text.find("synapse = {"), 0, "modulator = { population = \"DA\", delay = 2.0 }\n");
+  text += "[[population]]\nname = \"DA\"\nmodel = \"parrot_neuron\"\nsize = 3\n"
+          "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"DA\"\nrate = 8.0\nweight = 1.0\n";
+  const PlasticRun r = run_model(model_from(text, "dopamine_pop"), "dopamine_pop", 2);
+  ASSERT_EQ(r.edges.weight.size(), 4u);
+  std::vector<std::tuple<long, int, double>> mod;
+  for (double t : r.spikes.times[2]) mod.emplace_back(std::lround(t * 10.0) - 1 + 20, 0, 1.0 / 150.0);
+  ASSERT_GT(mod.size(), 10u) << "too few modulator spikes to test anything";
+  for (std::size_t k = 0; k < 4; ++k) {
+    auto pre = train(r.spikes, 0, r.edges.source[k]);
+    std::erase_if(pre, [](double t) { return t + 1.5 > 1500.0 + 1e-9; });
+    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    const double w = dopamine_weight(40.0, pre, post, 15, mod, 150.0, 15000, 0.02, 0.025, 15.0, 25.0, 300.0, 0.1);
+    EXPECT_NEAR(r.edges.weight[k], w, 1e-9 * std::abs(w)) << "synapse " << k;
+    EXPECT_GT(std::abs(w - 40.0), 0.1) << "the weight did not move";
+  }
+}
+
 TEST(Plasticity, StdpWeightsStayWithinBounds) {
   // A large learning rate drives weights onto both bounds.
   const ModelSpec m = model_from(
@@ -334,6 +426,10 @@ TEST(Plasticity, BadSynapseParametersAreInputErrors) {
   expect_error("tsodyks2_synapse", "U = 1.5", "U");
   expect_error("hebbian_synapse", "lambda = 0.1", "synapse_model");
   expect_error("static_synapse", "lambda = 0.1", "synapse");
+  expect_error("stdp_dopamine_synapse", "b = 0.1", "modulator");  // no third factor given
+  expect_error("stdp_synapse", "lambda = 0.1 }\nmodulator = { population = \"pre\"", "modulator");
+  expect_error("stdp_dopamine_synapse", "b = 0.1 }\nmodulator = { times = [5.0, 1.0], values = [1.0, 2.0]", "times");
+  expect_error("stdp_dopamine_synapse", "b = 0.1 }\nmodulator = { population = \"nope\"", "population");
   expect_error("tsodyks2_synapse", "U = 0.5 }\nscaling = { target_rate = 5.0, beta = 0.1", "scaling");
   expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0, beta = -1.0", "beta");
   expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0", "beta");
