@@ -7,6 +7,7 @@ feed-forward network whose weights and spikes depend on each other.
   P                             --stdp_symmetric_synapse --------------> C (4 iaf_psc_exp)
   Q (10 parrots, Poisson 20 Hz) --tsodyks2_synapse---------------------> A and B
   R (10 parrots, Poisson 30 Hz) --vogels_sprekeler_synapse (inhibitory)-> A
+  P                             --stdp_dopamine_synapse, time series --> D (4 iaf_psc_exp)
 
 myelin runs the network; Brian2 rebuilds A and B with the same parameters,
 takes P's and Q's spikes from myelin's spikes.h5 as SpikeGeneratorGroups,
@@ -39,6 +40,8 @@ STDP_B = dict(tau_plus=20.0, tau_minus=20.0, lam=0.05, alpha=0.9, mu_plus=0.5, m
 TM = dict(U=0.35, tau_rec=150.0, tau_fac=60.0)
 SYM = dict(tau_plus=10.0, tau_minus=40.0, eta=0.02, alpha=0.6, Wmax=150.0)
 VOGELS = dict(tau=20.0, eta=3.0, alpha=0.2, Wmax=-300.0)
+DOPA = dict(tau_plus=15.0, tau_minus=25.0, A_plus=0.05, A_minus=0.06, tau_c=300.0, b=0.2, Wmin=-500.0, Wmax=500.0)
+REWARD = [(300.0, 1.0), (600.0, 0.0), (1100.0, -0.5), (1400.0, 0.0)]  # ms, concentration from then on
 W_P, D_P, W_Q, D_Q, W_R, D_R = 60.0, 1.5, 90.0, 0.7, -30.0, 1.0
 
 MODEL = f"""name = "plastic_brian2"
@@ -71,6 +74,11 @@ size = 4
 params = {{ I_e = {NEURON['I_e']} }}
 [[population]]
 name = "C"
+model = "iaf_psc_exp"
+size = 4
+params = {{ I_e = {NEURON['I_e']} }}
+[[population]]
+name = "D"
 model = "iaf_psc_exp"
 size = 4
 params = {{ I_e = {NEURON['I_e']} }}
@@ -124,6 +132,16 @@ weight = {W_R}
 delay = {D_R}
 synapse_model = "vogels_sprekeler_synapse"
 synapse = {{ tau = {VOGELS['tau']}, eta = {VOGELS['eta']}, alpha = {VOGELS['alpha']}, Wmax = {VOGELS['Wmax']} }}
+
+[[projection]]
+source = "P"
+target = "D"
+rule = "all_to_all"
+weight = {W_P}
+delay = {D_P}
+synapse_model = "stdp_dopamine_synapse"
+modulator = {{ times = {[t for t, _ in REWARD]}, values = {[v for _, v in REWARD]} }}
+synapse = {{ tau_plus = {DOPA['tau_plus']}, tau_minus = {DOPA['tau_minus']}, A_plus = {DOPA['A_plus']}, A_minus = {DOPA['A_minus']}, tau_c = {DOPA['tau_c']}, b = {DOPA['b']}, Wmin = {DOPA['Wmin']}, Wmax = {DOPA['Wmax']} }}
 
 [[stimulus]]
 type = "poisson_generator"
@@ -202,6 +220,34 @@ def vogels_synapses(src, tgt, name):
     return s
 
 
+def dopamine_synapses(src, tgt, name):
+    """dw/dt = c (n - b) with Brian's RK4 (the exact solver takes no
+    products; RK4 is exact to rounding for these slow exponentials); n
+    from a TimedArray. Brian applies a step's synaptic events
+    after integrating that step, myelin before: the series is moved one
+    step later, which shifts everything in Brian by one step alike."""
+    p = DOPA
+    steps = int(round(T_STOP / DT)) + 2
+    n = np.zeros(steps)
+    for t, v in REWARD:
+        n[int(round(t / DT)) + 1:] = v
+    reward = b2.TimedArray(n, dt=DT * b2.ms)
+    # n is set at the start of each step, so RK4's stages all see that
+    # step's value (reward(t) inside the equations would be read at t + dt).
+    s = b2.Synapses(src, tgt, f"""dw/dt = c * (n_mod - {p['b']}) * pA / ms : amp (clock-driven)
+                                  dc/dt = -c / ({p['tau_c']}*ms) : 1 (clock-driven)
+                                  n_mod : 1
+                                  dx/dt = -x / ({p['tau_plus']}*ms) : 1 (event-driven)
+                                  dy/dt = -y / ({p['tau_minus']}*ms) : 1 (event-driven)""",
+                    on_pre=f"c -= {p['A_minus']} * y\nI_ex_post += w\nx += 1",
+                    on_post=f"c += {p['A_plus']} * x\ny += 1",
+                    delay=D_P * b2.ms, method="rk4", name=name, namespace={"reward": reward})
+    s.connect()
+    s.w = W_P * b2.pA
+    s.run_regularly("n_mod = reward(t)", when="start")
+    return s
+
+
 def tsodyks_synapses(src, tgt, name):
     ms, pA = b2.ms, b2.pA
     s = b2.Synapses(src, tgt, """w : amp
@@ -244,7 +290,7 @@ def main(myelin, work):
         gens[pop] = b2.SpikeGeneratorGroup(n, ids.astype(int), (stamps - DT) * ms, name=f"gen_{pop}")
         objects.append(gens[pop])
     groups, monitors = {}, {}
-    for pop in ("A", "B", "C"):
+    for pop in ("A", "B", "C", "D"):
         g = b2.NeuronGroup(4, EQS, threshold="v >= V_th", reset="v = V_reset", refractory=(NEURON["t_ref"] + DT) * ms,
                            method="exact", name=f"pop_{pop}",
                            namespace=dict(E_L=NEURON["E_L"] * mV, tau_m=NEURON["tau_m"] * ms, C_m=NEURON["C_m"] * pF,
@@ -260,15 +306,18 @@ def main(myelin, work):
            "Q_to_A": tsodyks_synapses(gens["Q"], groups["A"], "tm_A"),
            "Q_to_B": tsodyks_synapses(gens["Q"], groups["B"], "tm_B"),
            "P_to_C": symmetric_synapses(gens["P"], groups["C"], "sym_C"),
-           "R_to_A": vogels_synapses(gens["R"], groups["A"], "vogels_A")}
+           "R_to_A": vogels_synapses(gens["R"], groups["A"], "vogels_A"),
+           "P_to_D": dopamine_synapses(gens["P"], groups["D"], "dopamine_D")}
     objects += list(syn.values())
-    b2.Network(*objects).run(T_STOP * ms)
+    # One step more: the dopamine synapses' last step (see dopamine_synapses).
+    b2.Network(*objects).run(T_STOP * ms + DT * ms)
 
     failures = 0
-    for pop in ("A", "B", "C"):
+    for pop in ("A", "B", "C", "D"):
         tm, im = read_spikes(os.path.join(out, "spikes.h5"), pop)
         tb = np.asarray(monitors[pop].t / ms) + DT
-        ib = np.asarray(monitors[pop].i)
+        ib = np.asarray(monitors[pop].i)[tb <= T_STOP + 1e-9]
+        tb = tb[tb <= T_STOP + 1e-9]
         same = 0
         for n in range(4):
             a = np.round(np.sort(tm[im == n]) / DT).astype(int)
@@ -279,7 +328,7 @@ def main(myelin, work):
         print(f"{pop}: {len(tm)} spikes (Brian2 {len(tb)}), trains identical to the step for {same}/4 neurons"
               f" {'ok' if ok else 'FAIL'}")
     with h5py.File(os.path.join(out, "synapses.h5"), "r") as f:
-        for name, w0 in (("P_to_A", W_P), ("P_to_B", W_P), ("P_to_C", W_P), ("R_to_A", W_R)):
+        for name, w0 in (("P_to_A", W_P), ("P_to_B", W_P), ("P_to_C", W_P), ("R_to_A", W_R), ("P_to_D", W_P)):
             e = f[f"edges/{name}"]
             src, tgt, w = e["source_node_id"][()], e["target_node_id"][()], e["0/syn_weight"][()]
             s = syn[name]
