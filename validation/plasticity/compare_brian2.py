@@ -4,7 +4,7 @@ feed-forward network whose weights and spikes depend on each other.
 
   P (30 parrots, Poisson 15 Hz) --stdp_synapse, additive, all-to-all---> A (4 iaf_psc_exp)
   P                             --stdp_nn_symm_synapse, mu = 0.5 ------> B (4 iaf_psc_exp)
-  P                             --stdp_symmetric_synapse --------------> C (4 iaf_psc_exp)
+  P                             --stdp_symmetric_synapse + scaling ----> C (4 iaf_psc_exp)
   Q (10 parrots, Poisson 20 Hz) --tsodyks2_synapse---------------------> A and B
   R (10 parrots, Poisson 30 Hz) --vogels_sprekeler_synapse (inhibitory)-> A
   P                             --stdp_dopamine_synapse, time series --> D (4 iaf_psc_exp)
@@ -39,6 +39,7 @@ STDP_A = dict(tau_plus=16.8, tau_minus=33.7, lam=0.03, alpha=1.2, mu_plus=0.0, m
 STDP_B = dict(tau_plus=20.0, tau_minus=20.0, lam=0.05, alpha=0.9, mu_plus=0.5, mu_minus=0.5, Wmax=150.0, nearest=True)
 TM = dict(U=0.35, tau_rec=150.0, tau_fac=60.0)
 SYM = dict(tau_plus=10.0, tau_minus=40.0, eta=0.02, alpha=0.6, Wmax=150.0)
+SCALING = dict(target_rate=8.0, beta=0.5, tau=200.0, interval=50.0)  # Hz, 1/(Hz s), ms, ms
 VOGELS = dict(tau=20.0, eta=3.0, alpha=0.2, Wmax=-300.0)
 DOPA = dict(tau_plus=15.0, tau_minus=25.0, A_plus=0.05, A_minus=0.06, tau_c=300.0, b=0.2, Wmin=-500.0, Wmax=500.0)
 REWARD = [(300.0, 1.0), (600.0, 0.0), (1100.0, -0.5), (1400.0, 0.0)]  # ms, concentration from then on
@@ -123,6 +124,7 @@ rule = "all_to_all"
 weight = {W_P}
 delay = {D_P}
 synapse_model = "stdp_symmetric_synapse"
+scaling = {{ target_rate = {SCALING['target_rate']}, beta = {SCALING['beta']}, tau = {SCALING['tau']}, interval = {SCALING['interval']} }}
 synapse = {{ tau_plus = {SYM['tau_plus']}, tau_minus = {SYM['tau_minus']}, eta = {SYM['eta']}, alpha = {SYM['alpha']}, Wmax = {SYM['Wmax']} }}
 [[projection]]
 source = "R"
@@ -164,6 +166,7 @@ EQS = """
 dv/dt = (E_L - v) / tau_m + (I_ex + I_in + I_e) / C_m : volt (unless refractory)
 dI_ex/dt = -I_ex / tau_ex : amp
 dI_in/dt = -I_in / tau_in : amp
+dr/dt = -r / tau_rate : Hz
 """
 
 
@@ -197,9 +200,18 @@ def symmetric_synapses(src, tgt, name):
                                   dym/dt = -ym / ({p['tau_minus']}*ms) : 1 (event-driven)""",
                     on_pre=change.format(k="y") + "\nI_ex_post += w\nxp += 1\nxm += 1",
                     on_post=change.format(k="x") + "\nyp += 1\nym += 1",
-                    delay=D_P * b2.ms, name=name)
+                    delay=D_P * b2.ms, name=name, namespace={})
     s.connect()
     s.w = W_P * b2.pA
+    # Synaptic scaling at the end of every step k with (k + 1) a multiple of
+    # the interval, by the target's filtered rate r_post (Hz).
+    sc = SCALING
+    every = int(round(sc["interval"] / DT))
+    steps = int(round(T_STOP / DT)) + 2
+    flag = np.array([1.0 if (k + 1) % every == 0 else 0.0 for k in range(steps)])
+    s.namespace["scale_now"] = b2.TimedArray(flag, dt=DT * b2.ms)
+    f = f"(1 + {sc['beta']} * {sc['interval'] / 1000.0} * ({sc['target_rate']} - r_post / Hz))"
+    s.run_regularly(f"w = w + scale_now(t) * (clip(w / {wmax} * {f}, 0, 1) * {wmax} - w)", when="end")
     return s
 
 
@@ -291,12 +303,15 @@ def main(myelin, work):
         objects.append(gens[pop])
     groups, monitors = {}, {}
     for pop in ("A", "B", "C", "D"):
-        g = b2.NeuronGroup(4, EQS, threshold="v >= V_th", reset="v = V_reset", refractory=(NEURON["t_ref"] + DT) * ms,
+        # r: the rate estimate of synaptic scaling (used by C's synapses).
+        g = b2.NeuronGroup(4, EQS, threshold="v >= V_th", reset="v = V_reset\nr += 1 / tau_rate",
+                           refractory=(NEURON["t_ref"] + DT) * ms,
                            method="exact", name=f"pop_{pop}",
                            namespace=dict(E_L=NEURON["E_L"] * mV, tau_m=NEURON["tau_m"] * ms, C_m=NEURON["C_m"] * pF,
                                           tau_ex=NEURON["tau_syn_ex"] * ms, tau_in=NEURON["tau_syn_in"] * ms,
                                           I_e=NEURON["I_e"] * pA,
-                                          V_th=NEURON["V_th"] * mV, V_reset=NEURON["V_reset"] * mV))
+                                          V_th=NEURON["V_th"] * mV, V_reset=NEURON["V_reset"] * mV,
+                                          tau_rate=SCALING["tau"] * ms))
         g.v = NEURON["E_L"] * mV
         groups[pop] = g
         monitors[pop] = b2.SpikeMonitor(g)
