@@ -34,6 +34,7 @@
 #include "core/simd.hpp"
 #include "neurons/lif_fields.hpp"
 #include "neurons/propagators.hpp"
+#include "neurons/psc_exp_step.hpp"
 
 namespace myelin {
 
@@ -101,23 +102,18 @@ struct Arlif {
   template <class T>
   static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {
     const T zero{};
-    T& V = x[V_];
-    T& ref = x[ref_];
-    const auto free = ref == 0.0;
-    const T v = q.P22 * V + q.P20 * (q.i_e + x[I_dc_]) + q.P21ex * x[I_ex_] + q.P21in * x[I_in_];
-    const T V1 = free ? v : V;
-    const T ref1 = free ? zero : ref - 1.0;
+    const auto free = x[ref_] == 0.0;
+    // A follows the PSCs before this step's input, as V does.
     x[A_] = q.PA * x[A_] + q.PAex * x[I_ex_] + q.PAin * x[I_in_];
     x[B_] = q.PA * x[B_];
-    x[I_ex_] = q.P11ex * x[I_ex_] + in_ex;
-    x[I_in_] = q.P11in * x[I_in_] + in_in;
+    const auto [V1, ref1] = psc_exp_step(x[V_], x[ref_], x[I_ex_], x[I_in_], x[I_dc_], q, in_ex, in_in);
     const auto fired = free && V1 >= q.theta;
     const T B1 = fired ? x[B_] + 1.0 : x[B_];
     const T r = q.v_reset + q.r_in * x[A_] - q.delta * B1;
     const T reset = r < q.theta ? r : zero + q.theta;
     x[B_] = B1;
-    V = fired ? reset : V1;
-    ref = fired ? zero + q.ref_steps : ref1;
+    x[V_] = fired ? reset : V1;
+    x[ref_] = fired ? zero + q.ref_steps : ref1;
     return fired ? zero + 1.0 : zero;
   }
 };

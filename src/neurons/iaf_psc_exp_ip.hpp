@@ -22,6 +22,7 @@
 #include "core/simd.hpp"
 #include "neurons/lif_fields.hpp"
 #include "neurons/propagators.hpp"
+#include "neurons/psc_exp_step.hpp"
 
 namespace myelin {
 
@@ -81,18 +82,12 @@ struct IafPscExpIp {
   template <class T>
   static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {
     const T zero{};
-    T& V = x[V_];
-    T& ref = x[ref_];
-    const T v = q.P22 * V + q.P20 * (q.i_e + x[I_dc_]) + q.P21ex * x[I_ex_] + q.P21in * x[I_in_];
-    const T V1 = ref == 0.0 ? v : V;
-    const T ref1 = ref == 0.0 ? zero : ref - 1.0;
-    x[I_ex_] = q.P11ex * x[I_ex_] + in_ex;
-    x[I_in_] = q.P11in * x[I_in_] + in_in;
+    const auto [V1, ref1] = psc_exp_step(x[V_], x[ref_], x[I_ex_], x[I_in_], x[I_dc_], q, in_ex, in_in);
     const T th = x[th_] - q.drift;
     const auto fired = V1 >= q.theta + th;
     x[th_] = fired ? th + q.eta : th;
-    V = fired ? zero + q.v_reset : V1;
-    ref = fired ? zero + q.ref_steps : ref1;
+    x[V_] = fired ? zero + q.v_reset : V1;
+    x[ref_] = fired ? zero + q.ref_steps : ref1;
     return fired ? zero + 1.0 : zero;
   }
 };

@@ -19,3 +19,10 @@ expect() {  # CODE PATTERN -- command...
   if grep -qiE "internal error|terminate called|Segmentation|Aborted|traceback" <<<"$out"; then bad "'$*' crashed"; return; fi
   ok
 }
+# same A B WHAT: two output directories (and their checkpoints/) hold
+# identical HDF5 datasets (tests/mpi/same_outputs.py).
+same() {
+  local cmp=(/usr/bin/python3 "$REPO/tests/mpi/same_outputs.py")
+  if "${cmp[@]}" "$1" "$2" >/dev/null && "${cmp[@]}" "$1/checkpoints" "$2/checkpoints" >/dev/null; then ok
+  else bad "$3: $1 and $2 differ"; "${cmp[@]}" "$1" "$2"; "${cmp[@]}" "$1/checkpoints" "$2/checkpoints"; fi
+}

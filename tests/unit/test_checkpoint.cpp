@@ -14,27 +14,15 @@
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
 #include "sim/checkpoint_trigger.hpp"
+#include "test_support.hpp"
 
 using namespace myelin;
 namespace fs = std::filesystem;
 
 namespace {
 
-void ensure_mpi() {
-  int up = 0;
-  MPI_Initialized(&up);
-  if (!up) {
-    int provided = 0;
-    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  }
-}
-
-fs::path fresh_dir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("myelin_test_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using test::ensure_mpi;
+using test::fresh_dir;
 
 ModelSpec small_model() {
   return load_model(std::string(MYELIN_SOURCE_DIR) + "/tests/mpi/mixed_delays.toml");

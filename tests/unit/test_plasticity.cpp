@@ -17,27 +17,15 @@
 #include "io/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
+#include "test_support.hpp"
 
 using namespace myelin;
 namespace fs = std::filesystem;
 
 namespace {
 
-void ensure_mpi() {
-  int up = 0;
-  MPI_Initialized(&up);
-  if (!up) {
-    int provided = 0;
-    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-  }
-}
-
-fs::path temp_dir(const std::string& name) {
-  const auto d = fs::temp_directory_path() / ("myelin_plast_" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using test::ensure_mpi;
+fs::path temp_dir(const std::string& name) { return test::fresh_dir("plasticity_" + name); }
 
 ModelSpec model_from(const std::string& text, const std::string& name) {
   const auto path = (temp_dir(name + "_model") / "m.toml").string();

@@ -45,7 +45,21 @@ DOPA = dict(tau_plus=15.0, tau_minus=25.0, A_plus=0.05, A_minus=0.06, tau_c=300.
 REWARD = [(300.0, 1.0), (600.0, 0.0), (1100.0, -0.5), (1400.0, 0.0)]  # ms, concentration from then on
 W_P, D_P, W_Q, D_Q, W_R, D_R = 60.0, 1.5, 90.0, 0.7, -30.0, 1.0
 
-MODEL = f"""name = "plastic_brian2"
+
+def projection(source, target, weight, delay, model, synapse, extra=""):
+    """A [[projection]] of `model` (all to all) with its `synapse` table."""
+    table = ", ".join(f"{k} = {v}" for k, v in synapse.items())
+    return (f'[[projection]]\nsource = "{source}"\ntarget = "{target}"\nrule = "all_to_all"\nweight = {weight}\n'
+            f'delay = {delay}\nsynapse_model = "{model}"\n{extra}synapse = {{ {table} }}\n')
+
+
+def nest_stdp(p):
+    return dict(tau_plus=p["tau_plus"], tau_minus=p["tau_minus"], **{"lambda": p["lam"]}, alpha=p["alpha"],
+                mu_plus=p["mu_plus"], mu_minus=p["mu_minus"], Wmax=p["Wmax"])
+
+
+MODEL = (
+    f"""name = "plastic_brian2"
 [run]
 dt = {DT}
 t_stop = {T_STOP}
@@ -84,67 +98,17 @@ model = "iaf_psc_exp"
 size = 4
 params = {{ I_e = {NEURON['I_e']} }}
 
-[[projection]]
-source = "P"
-target = "A"
-rule = "all_to_all"
-weight = {W_P}
-delay = {D_P}
-synapse_model = "stdp_synapse"
-synapse = {{ tau_plus = {STDP_A['tau_plus']}, tau_minus = {STDP_A['tau_minus']}, lambda = {STDP_A['lam']}, alpha = {STDP_A['alpha']}, mu_plus = {STDP_A['mu_plus']}, mu_minus = {STDP_A['mu_minus']}, Wmax = {STDP_A['Wmax']} }}
-[[projection]]
-source = "P"
-target = "B"
-rule = "all_to_all"
-weight = {W_P}
-delay = {D_P}
-synapse_model = "stdp_nn_symm_synapse"
-synapse = {{ tau_plus = {STDP_B['tau_plus']}, tau_minus = {STDP_B['tau_minus']}, lambda = {STDP_B['lam']}, alpha = {STDP_B['alpha']}, mu_plus = {STDP_B['mu_plus']}, mu_minus = {STDP_B['mu_minus']}, Wmax = {STDP_B['Wmax']} }}
-[[projection]]
-source = "Q"
-target = "A"
-rule = "all_to_all"
-weight = {W_Q}
-delay = {D_Q}
-synapse_model = "tsodyks2_synapse"
-synapse = {{ U = {TM['U']}, tau_rec = {TM['tau_rec']}, tau_fac = {TM['tau_fac']} }}
-[[projection]]
-source = "Q"
-target = "B"
-rule = "all_to_all"
-weight = {W_Q}
-delay = {D_Q}
-synapse_model = "tsodyks2_synapse"
-synapse = {{ U = {TM['U']}, tau_rec = {TM['tau_rec']}, tau_fac = {TM['tau_fac']} }}
-
-[[projection]]
-source = "P"
-target = "C"
-rule = "all_to_all"
-weight = {W_P}
-delay = {D_P}
-synapse_model = "stdp_symmetric_synapse"
-scaling = {{ target_rate = {SCALING['target_rate']}, beta = {SCALING['beta']}, tau = {SCALING['tau']}, interval = {SCALING['interval']} }}
-synapse = {{ tau_plus = {SYM['tau_plus']}, tau_minus = {SYM['tau_minus']}, eta = {SYM['eta']}, alpha = {SYM['alpha']}, Wmax = {SYM['Wmax']} }}
-[[projection]]
-source = "R"
-target = "A"
-rule = "all_to_all"
-weight = {W_R}
-delay = {D_R}
-synapse_model = "vogels_sprekeler_synapse"
-synapse = {{ tau = {VOGELS['tau']}, eta = {VOGELS['eta']}, alpha = {VOGELS['alpha']}, Wmax = {VOGELS['Wmax']} }}
-
-[[projection]]
-source = "P"
-target = "D"
-rule = "all_to_all"
-weight = {W_P}
-delay = {D_P}
-synapse_model = "stdp_dopamine_synapse"
-modulator = {{ times = {[t for t, _ in REWARD]}, values = {[v for _, v in REWARD]} }}
-synapse = {{ tau_plus = {DOPA['tau_plus']}, tau_minus = {DOPA['tau_minus']}, A_plus = {DOPA['A_plus']}, A_minus = {DOPA['A_minus']}, tau_c = {DOPA['tau_c']}, b = {DOPA['b']}, Wmin = {DOPA['Wmin']}, Wmax = {DOPA['Wmax']} }}
-
+"""
+    + projection("P", "A", W_P, D_P, "stdp_synapse", nest_stdp(STDP_A))
+    + projection("P", "B", W_P, D_P, "stdp_nn_symm_synapse", nest_stdp(STDP_B))
+    + projection("Q", "A", W_Q, D_Q, "tsodyks2_synapse", TM)
+    + projection("Q", "B", W_Q, D_Q, "tsodyks2_synapse", TM)
+    + projection("P", "C", W_P, D_P, "stdp_symmetric_synapse", SYM,
+                 "scaling = { " + ", ".join(f"{k} = {v}" for k, v in SCALING.items()) + " }\n")
+    + projection("R", "A", W_R, D_R, "vogels_sprekeler_synapse", VOGELS)
+    + projection("P", "D", W_P, D_P, "stdp_dopamine_synapse", DOPA,
+                 f"modulator = {{ times = {[t for t, _ in REWARD]}, values = {[v for _, v in REWARD]} }}\n")
+    + """
 [[stimulus]]
 type = "poisson_generator"
 targets = "R"
@@ -161,6 +125,7 @@ targets = "Q"
 rate = 20.0
 weight = 1.0
 """
+)
 
 EQS = """
 dv/dt = (E_L - v) / tau_m + (I_ex + I_in + I_e) / C_m : volt (unless refractory)
