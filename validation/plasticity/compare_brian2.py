@@ -44,6 +44,7 @@ VOGELS = dict(tau=20.0, eta=3.0, alpha=0.2, Wmax=-300.0)
 DOPA = dict(tau_plus=15.0, tau_minus=25.0, A_plus=0.05, A_minus=0.06, tau_c=300.0, b=0.2, Wmin=-500.0, Wmax=500.0)
 REWARD = [(300.0, 1.0), (600.0, 0.0), (1100.0, -0.5), (1400.0, 0.0)]  # ms, concentration from then on
 W_P, D_P, W_Q, D_Q, W_R, D_R = 60.0, 1.5, 90.0, 0.7, -30.0, 1.0
+PARROTS = {"P": 30, "Q": 10, "R": 10}  # input populations and sizes
 
 
 def projection(source, target, weight, delay, model, synapse, extra=""):
@@ -65,40 +66,10 @@ dt = {DT}
 t_stop = {T_STOP}
 seed = 5
 
-[[population]]
-name = "P"
-model = "parrot_neuron"
-size = 30
-[[population]]
-name = "Q"
-model = "parrot_neuron"
-size = 10
-[[population]]
-name = "R"
-model = "parrot_neuron"
-size = 10
-[[population]]
-name = "A"
-model = "iaf_psc_exp"
-size = 4
-params = {{ I_e = {NEURON['I_e']} }}
-[[population]]
-name = "B"
-model = "iaf_psc_exp"
-size = 4
-params = {{ I_e = {NEURON['I_e']} }}
-[[population]]
-name = "C"
-model = "iaf_psc_exp"
-size = 4
-params = {{ I_e = {NEURON['I_e']} }}
-[[population]]
-name = "D"
-model = "iaf_psc_exp"
-size = 4
-params = {{ I_e = {NEURON['I_e']} }}
-
 """
+    + "".join(f'[[population]]\nname = "{n}"\nmodel = "parrot_neuron"\nsize = {k}\n' for n, k in PARROTS.items())
+    + "".join(f'[[population]]\nname = "{n}"\nmodel = "iaf_psc_exp"\nsize = 4\nparams = {{ I_e = {NEURON["I_e"]} }}\n'
+              for n in "ABCD")
     + projection("P", "A", W_P, D_P, "stdp_synapse", nest_stdp(STDP_A))
     + projection("P", "B", W_P, D_P, "stdp_nn_symm_synapse", nest_stdp(STDP_B))
     + projection("Q", "A", W_Q, D_Q, "tsodyks2_synapse", TM)
