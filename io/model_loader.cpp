@@ -406,10 +406,10 @@ void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dime
       mt.reject_unknown("population, delay");
     } else {
       const auto list = [&](const char* key, Dimension d) {
-        const tvalue& x = mt.require(key, "a list, or population = \"NAME\"");
-        if (!x.is_array()) ctx.fail(x, mt.field(key), "a list of numbers");
+        const tvalue& given = mt.require(key, "a list, or population = \"NAME\"");
+        if (!given.is_array()) ctx.fail(given, mt.field(key), "a list of numbers");
         std::vector<double> v;
-        for (const auto& e : x.as_array()) v.push_back(quantity(e, mt.field(key), d, ctx));
+        for (const auto& e : given.as_array()) v.push_back(quantity(e, mt.field(key), d, ctx));
         return v;
       };
       md.times = list("times", Dimension::time);

@@ -30,9 +30,9 @@ struct SynapseModelInfo {
   /// projection's weight; their FieldInfo dimension is a placeholder.
   std::vector<std::string> weight_parameters = {"Wmax"};
 
-  bool is_weight_parameter(const std::string& name) const {
+  bool is_weight_parameter(const std::string& field) const {
     for (const auto& w : weight_parameters)
-      if (w == name) return true;
+      if (w == field) return true;
     return false;
   }
 };
