@@ -12,6 +12,7 @@ int run_command(const std::vector<std::string>& args);
 int partition_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
+int validate_command(const std::vector<std::string>& args);
 
 /// Parses a subcommand's arguments: the options of `visible` plus one
 /// positional MODEL.toml into `model`. Returns false after printing the help
@@ -26,5 +27,7 @@ inline constexpr int exit_internal_error = 1;
 /// Stopped by SIGUSR1/SIGTERM after writing a checkpoint (EX_TEMPFAIL:
 /// "try again"): resume with `myelin run --restore`.
 inline constexpr int exit_checkpointed = 75;
+/// `myelin validate`: the run does not match its reference.
+inline constexpr int exit_validation_failed = 3;
 
 }  // namespace myelin::cli

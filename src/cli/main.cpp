@@ -27,6 +27,9 @@ const char* usage =
     "  myelin inspect FILE.h5            what a checkpoint, report, placement or\n"
     "                                     SONATA file holds\n"
     "  myelin export MODEL.toml -o DIR   write the built network as a SONATA circuit\n"
+    "  myelin validate RUN --reference REF\n"
+    "                                     compare a run's spikes with reference spike\n"
+    "                                     trains (exit 3 when they differ)\n"
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
@@ -53,7 +56,8 @@ int dispatch(int argc, char** argv) {
   if (cmd == "partition") return myelin::cli::partition_command(args);
   if (cmd == "inspect") return myelin::cli::inspect_command(args);
   if (cmd == "export") return myelin::cli::export_command(args);
-  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect, export (see myelin --help)");
+  if (cmd == "validate") return myelin::cli::validate_command(args);
+  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect, export, validate (see myelin --help)");
 }
 
 }  // namespace

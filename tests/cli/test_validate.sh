@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `myelin validate` (exact mode): identical trains pass; one shifted spike
+# fails at the right population, node and time; --min-match relaxes it;
+# --report writes the table; malformed and mismatched files are refused
+# with exit 2. Usage: test_validate.sh MYELIN REPO WORKDIR
+set -u
+MYELIN=$1
+REPO=$2
+WORK=$3
+source "$REPO/tests/mpi/mpi_env.sh"
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+REF="$REPO/validation/reference/small_network_brian2.h5"
+"$MYELIN" run "$REPO/validation/small_network.toml" -o run -q >/dev/null || bad "the run failed"
+
+# 1. Against the committed Brian2 reference, and against itself.
+expect 0 "PASS" -- "$MYELIN" validate run --reference "$REF"
+expect 0 "B .* 1\.000000  -" -- "$MYELIN" validate run/spikes.h5 -r run --tolerance 0
+
+# 2. One spike of the reference moved by 0.5 ms: exact mode fails there.
+read -r POP NODE T < <(/usr/bin/python3 - "$REF" <<'PY'
+import shutil, sys, h5py
+shutil.copy(sys.argv[1], "shifted.h5")
+with h5py.File("shifted.h5", "r+") as f:
+    g = f["spikes/B"]
+    t = g["timestamps"][()]
+    k = len(t) // 2
+    node = int(g["node_ids"][k])
+    print("B", node, f"{t[k]:.4f}")
+    t[k] += 0.5
+    g["timestamps"][...] = t
+PY
+)
+expect 3 "B .* node $NODE at $T ms \(extra in the run\)  FAIL" -- "$MYELIN" validate run --reference shifted.h5
+expect 0 "PASS" -- "$MYELIN" validate run --reference shifted.h5 --min-match 0.9
+expect 3 "FAIL" -- "$MYELIN" validate run --reference shifted.h5 --report rep
+grep -q "| B |.*node $NODE at $T ms" rep/report.md && grep -q "FAIL" rep/report.md && ok || bad "report.md lacks the divergence"
+# A larger tolerance absorbs the shift.
+expect 0 "PASS" -- "$MYELIN" validate run --reference shifted.h5 --tolerance 0.5
+
+# 3. Bad input: exit 2, naming the file and what is wrong.
+echo "not hdf5" > text.h5
+expect 2 "text.h5.*readable HDF5" -- "$MYELIN" validate run --reference text.h5
+/usr/bin/python3 - "$REF" <<'PY'
+import shutil, sys, h5py
+for name, change in (("no_ids.h5", "drop"), ("short.h5", "short"), ("other_pop.h5", "rename")):
+    shutil.copy(sys.argv[1], name)
+    with h5py.File(name, "r+") as f:
+        g = f["spikes/B"]
+        if change == "drop":
+            del g["node_ids"]
+        elif change == "short":
+            ids = g["node_ids"][()][:-1]
+            del g["node_ids"]
+            g["node_ids"] = ids
+        else:
+            f.move("spikes/B", "spikes/Z")
+PY
+expect 2 "no_ids.h5.*/spikes/B/node_ids.*missing" -- "$MYELIN" validate run --reference no_ids.h5
+expect 2 "short.h5.*/spikes/B/node_ids.*one per timestamp" -- "$MYELIN" validate run --reference short.h5
+expect 2 "/spikes/Z.*populations of the reference" -- "$MYELIN" validate run --reference other_pop.h5
+expect 2 "reference.*missing" -- "$MYELIN" validate run --reference nowhere.h5
+expect 2 "min-match" -- "$MYELIN" validate run --reference "$REF" --min-match 1.5
+expect 2 "mode" -- "$MYELIN" validate run --reference "$REF" --mode fuzzy
+expect 2 "tolerance" -- "$MYELIN" validate "$REF" --reference "$REF"
+echo "validate tests: $passes passed, $fails failed"
+[[ $fails -eq 0 ]]
