@@ -7,11 +7,7 @@
 # the previous checkpoint valid; every bad checkpoint exits 2 with a clear
 # message. Usage: test_checkpoint.sh MYELIN REPO WORKDIR
 set -u
-MYELIN=$1
-REPO=$2
-WORK=$3
-source "$REPO/tests/mpi/mpi_env.sh"
-rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+source "$2/tests/mpi/mpi_env.sh" "$@"
 
 cp "$REPO/tests/mpi/mixed_delays.toml" mixed.toml
 printf '\n[[recorder]]\ntype = "spikes"\n\n[[recorder]]\ntype = "state"\nvariables = ["V_m", "I_syn_ex"]\nneurons = 9\ninterval = 0.5\n' >> mixed.toml

@@ -4,11 +4,7 @@
 # --report writes the table; malformed and mismatched files are refused
 # with exit 2. Usage: test_validate.sh MYELIN REPO WORKDIR
 set -u
-MYELIN=$1
-REPO=$2
-WORK=$3
-source "$REPO/tests/mpi/mpi_env.sh"
-rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+source "$2/tests/mpi/mpi_env.sh" "$@"
 REF="$REPO/validation/reference/small_network_brian2.h5"
 "$MYELIN" run "$REPO/validation/small_network.toml" -o run -q >/dev/null || bad "the run failed"
 

@@ -4,6 +4,12 @@
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_mpi_yield_when_idle=1 OMPI_MCA_rmaps_base_oversubscribe=1 OMP_WAIT_POLICY=passive
 MPIRUN=(mpirun --oversubscribe --bind-to none)
+# The arguments every test script takes, MYELIN REPO WORKDIR: sets them and
+# enters WORKDIR, emptied.
+if [[ $# -ge 3 ]]; then
+  MYELIN=$1 REPO=$2 WORK=$3
+  rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+fi
 fails=0 passes=0
 ok() { passes=$((passes + 1)); }
 bad() { echo "FAIL: $*"; fails=$((fails + 1)); }

@@ -5,11 +5,7 @@
 # a damaged plastic checkpoint and a model whose synapses changed are
 # refused (exit 2). Usage: test_plastic_ranks.sh MYELIN REPO WORKDIR
 set -u
-MYELIN=$1
-REPO=$2
-WORK=$3
-source "$REPO/tests/mpi/mpi_env.sh"
-rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
+source "$2/tests/mpi/mpi_env.sh" "$@"
 cp "$REPO/tests/plasticity/plastic_network.toml" net.toml
 
 # 1. The reference on one rank, two threads; the weights must have moved.

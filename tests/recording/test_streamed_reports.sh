@@ -8,12 +8,8 @@
 # buffer size are refused with exit code 2.
 # Usage: test_streamed_reports.sh MYELIN REPO WORKDIR
 set -u
-MYELIN=$1
-REPO=$2
-WORK=$3
-source "$REPO/tests/mpi/mpi_env.sh"
+source "$2/tests/mpi/mpi_env.sh" "$@"
 SAME=(/usr/bin/python3 "$REPO/tests/mpi/same_outputs.py")
-rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 same() {  # A B WHAT
   if "${SAME[@]}" "$1" "$2" >/dev/null; then ok; else bad "$3: $1 and $2 differ"; "${SAME[@]}" "$1" "$2"; fi
 }

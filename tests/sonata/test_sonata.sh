@@ -7,13 +7,9 @@
 # the model file where the edges file has none; every bad file or key
 # exits 2 with a clear message. Usage: test_sonata.sh MYELIN REPO WORKDIR
 set -u
-MYELIN=$1
-REPO=$2
-WORK=$3
-source "$REPO/tests/mpi/mpi_env.sh"
+source "$2/tests/mpi/mpi_env.sh" "$@"
 SAME=(/usr/bin/python3 "$REPO/tests/mpi/same_outputs.py")
 PY=/usr/bin/python3
-rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 same() {
   if "${SAME[@]}" "$1" "$2" >/dev/null; then ok; else bad "$3: $1 and $2 differ"; "${SAME[@]}" "$1" "$2"; fi
 }
