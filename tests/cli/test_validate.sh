@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `myelin validate` (exact mode): identical trains pass; one shifted spike
-# fails at the right population, node and time; --min-match relaxes it;
-# --report writes the table; malformed and mismatched files are refused
+# `myelin validate`: in exact mode identical trains pass, one shifted spike
+# fails at the right population, node and time, --min-match relaxes it and
+# --report writes the table; in stats mode another seed of Brunel passes
+# and 20 % fewer spikes fail; malformed and mismatched files are refused
 # with exit 2. Usage: test_validate.sh MYELIN REPO WORKDIR
 set -u
 source "$2/tests/mpi/mpi_env.sh" "$@"
@@ -56,7 +57,30 @@ expect 2 "short.h5.*/spikes/B/node_ids.*one per timestamp" -- "$MYELIN" validate
 expect 2 "/spikes/Z.*populations of the reference" -- "$MYELIN" validate run --reference other_pop.h5
 expect 2 "reference.*missing" -- "$MYELIN" validate run --reference nowhere.h5
 expect 2 "min-match" -- "$MYELIN" validate run --reference "$REF" --min-match 1.5
-expect 2 "mode" -- "$MYELIN" validate run --reference "$REF" --mode fuzzy
+expect 2 "exact or stats" -- "$MYELIN" validate run --reference "$REF" --mode fuzzy
 expect 2 "tolerance" -- "$MYELIN" validate "$REF" --reference "$REF"
+# 4. Stats mode on Brunel (500 ms): another seed passes; 20 % fewer spikes
+# (every fifth removed) fail on the rates.
+sed 's/^seed = .*/seed = 4242/' "$REPO/models/brunel.toml" > brunel_seed.toml
+"$MYELIN" run "$REPO/models/brunel.toml" -o b1 -q --t-stop 500 >/dev/null || bad "Brunel run failed"
+"$MYELIN" run brunel_seed.toml -o b2 -q --t-stop 500 >/dev/null || bad "Brunel run (other seed) failed"
+expect 0 "E +rate .*PASS|PASS" -- "$MYELIN" validate b1 --reference b2 --mode stats --t-start 100
+/usr/bin/python3 - <<'PY'
+import shutil, h5py, numpy as np
+shutil.copy("b2/spikes.h5", "fewer.h5")
+with h5py.File("fewer.h5", "r+") as f:
+    for p in ("E", "I"):
+        g = f["spikes/" + p]
+        t, n = g["timestamps"][()], g["node_ids"][()]
+        keep = np.ones(len(t), bool)
+        keep[::5] = False
+        del g["timestamps"], g["node_ids"]
+        g["timestamps"], g["node_ids"] = t[keep], n[keep]
+PY
+expect 3 "E +rate .* FAIL" -- "$MYELIN" validate b1 --reference fewer.h5 --mode stats --t-start 100 --report srep
+grep -q "| E | rate |.*FAIL" srep/report.md && ok || bad "stats report.md lacks the failing rate row"
+expect 2 "bin" -- "$MYELIN" validate b1 --reference b2 --mode stats --bin 0
+mkdir -p bare && cp b1/spikes.h5 bare/
+expect 2 "t-stop" -- "$MYELIN" validate bare/spikes.h5 --reference b2 --mode stats
 echo "validate tests: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]
