@@ -170,7 +170,7 @@ void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MP
       h5::write_string_attribute(md, "columns", "first step, concentration");
     }
     // Spikes whose arrivals at these synapses are still to come.
-    const std::vector<std::uint64_t> pending = pending_spikes(net, pr, h.step, comm);
+    const std::vector<std::uint64_t> pending = pending_spikes(pr, h.step, comm);
     std::uint64_t np = pending.size() / 2;
     MPI_Bcast(&np, 1, MPI_UINT64_T, 0, comm);
     h5::Handle fl = h5::create_dataset(g, "in_flight", H5T_NATIVE_UINT64, {np, 2});

@@ -208,8 +208,7 @@ bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& pla
   return all_ok(ok, comm);
 }
 
-std::vector<std::uint64_t> pending_spikes(const Network& net, const PlasticProjection& pr, Step now, MPI_Comm comm) {
-  (void)net;
+std::vector<std::uint64_t> pending_spikes(const PlasticProjection& pr, Step now, MPI_Comm comm) {
   std::vector<std::uint64_t> pairs;
   for (const PlasticPart& c : pr.parts)
     for (std::size_t q = 0; q < c.pending.size(); ++q)

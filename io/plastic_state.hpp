@@ -61,7 +61,7 @@ bool set_plastic_state(Network& net, PlasticProjection& pr, const Placement& pla
 /// Collective: spikes whose plastic arrivals are still pending, as
 /// (source gid, emission step) pairs, sorted and without repeats; complete
 /// on rank 0.
-std::vector<std::uint64_t> pending_spikes(const Network& net, const PlasticProjection& pr, Step now, MPI_Comm comm);
+std::vector<std::uint64_t> pending_spikes(const PlasticProjection& pr, Step now, MPI_Comm comm);
 /// Re-queues such spikes' arrivals from step `now` on.
 void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pairs, Step now);
 
