@@ -31,17 +31,6 @@ std::uint64_t row_hash(std::uint64_t row, const unsigned char* p, std::size_t n)
   return h ^ (h >> 32);
 }
 
-const NeuronGroup* group_of(const Network& net, std::size_t population) {
-  for (const auto& g : net.groups)
-    if (g->population == population) return g.get();
-  return nullptr;
-}
-
-std::uint64_t population_size(const Network& net, std::size_t p) {
-  const std::uint64_t end = p + 1 < net.pop_first_gid.size() ? net.pop_first_gid[p + 1] : net.n_neurons;
-  return end - net.pop_first_gid[p];
-}
-
 std::string join(const std::vector<std::string>& v, char sep) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : std::string(1, sep)) + x;
@@ -76,9 +65,9 @@ void write_neurons(hid_t file, const CheckpointHeader& h, const Network& net, MP
   h5::Handle neurons = h5::create_group(file, "neurons");
   RingBuffer& ring = const_cast<RingBuffer&>(net.ring);  // read only; plane() is not const
   for (std::size_t p = 0; p < h.populations.size(); ++p) {
-    const NeuronGroup* g = group_of(net, p);
+    const NeuronGroup* g = net.group_of(p);
     if (!g) throw std::logic_error("checkpoint: population without a group");
-    const std::uint64_t n = population_size(net, p);
+    const std::uint64_t n = net.population_size(p);
     const std::size_t nv = g->state_size();
     if (nv > 64) throw std::logic_error("checkpoint: a neuron model with more than 64 state variables");
     const std::size_t state_bytes = nv * sizeof(double);
@@ -340,10 +329,8 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
     bad_file(path, "a complete HDF5 file; it cannot be opened (truncated or corrupted)");
   }
   for (std::size_t p = 0; p < h.populations.size(); ++p) {
-    NeuronGroup* g = nullptr;
-    for (auto& grp : net.groups)
-      if (grp->population == p) g = grp.get();
-    const std::uint64_t n = population_size(net, p);
+    NeuronGroup* g = net.group_of(p);
+    const std::uint64_t n = net.population_size(p);
     const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
     const std::size_t nv = g->state_size();
     std::vector<double> state;

@@ -15,21 +15,15 @@
 namespace myelin {
 namespace {
 
-std::uint64_t population_size(const Network& net, std::size_t p) {
-  const std::uint64_t end = p + 1 < net.pop_first_gid.size() ? net.pop_first_gid[p + 1] : net.n_neurons;
-  return end - net.pop_first_gid[p];
-}
-
 const NeuronGroup& target_group(const Network& net, const PlasticProjection& pr) {
-  for (const auto& g : net.groups)
-    if (g->population == pr.target_population) return *g;
+  if (const NeuronGroup* g = net.group_of(pr.target_population)) return *g;
   throw std::logic_error("plastic projection without a target group");
 }
 
 /// Per target node + 1: the first canonical row of its synapses.
 std::vector<std::uint64_t> target_offsets(const Network& net, const PlasticProjection& pr, MPI_Comm comm) {
   const NeuronGroup& g = target_group(net, pr);
-  const std::uint64_t n = population_size(net, pr.target_population);
+  const std::uint64_t n = net.population_size(pr.target_population);
   std::vector<std::uint64_t> off(n + 1, 0);
   for (std::size_t i = 0; i < g.size(); ++i) {
     const std::size_t l = g.first_local + i;

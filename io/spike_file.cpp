@@ -56,4 +56,14 @@ std::vector<PopulationSpikes> read_spike_file(const std::string& path) {
   return out;
 }
 
+const PopulationSpikes& population_in(const std::vector<PopulationSpikes>& spikes, const std::string& name,
+                                      const std::string& path, const std::string& reference) {
+  for (const PopulationSpikes& p : spikes)
+    if (p.population == name) return p;
+  std::string names;
+  for (const auto& p : spikes) names += (names.empty() ? "" : ", ") + p.population;
+  throw InputError(path, "/spikes/" + name, "(missing)",
+                   "the populations of the reference " + reference + " (this file has: " + names + ")");
+}
+
 }  // namespace myelin

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <map>
 
-#include "myelin/error.hpp"
+#include "io/spike_file.hpp"
 
 namespace myelin {
 namespace {
@@ -24,13 +24,7 @@ std::vector<ExactMatch> match_exact(const std::vector<PopulationSpikes>& run,
                                     const std::string& run_name, const std::string& reference_name) {
   std::vector<ExactMatch> out;
   for (const PopulationSpikes& ref : reference) {
-    const auto it = std::find_if(run.begin(), run.end(), [&](const PopulationSpikes& p) { return p.population == ref.population; });
-    if (it == run.end()) {
-      std::string names;
-      for (const auto& p : run) names += (names.empty() ? "" : ", ") + p.population;
-      throw InputError(run_name, "/spikes/" + ref.population, "(missing)",
-                       "the populations of the reference " + reference_name + " (the run has: " + names + ")");
-    }
+    const PopulationSpikes* it = &population_in(run, ref.population, run_name, reference_name);
     ExactMatch m;
     m.population = ref.population;
     m.reference = ref.size();

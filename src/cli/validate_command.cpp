@@ -67,7 +67,7 @@ std::uint64_t largest_node(const std::vector<PopulationSpikes>& files, const std
 /// Stats mode: each population's distributions compared; true when all pass.
 bool stats_report(const std::vector<PopulationSpikes>& run, const std::vector<PopulationSpikes>& ref,
                   const std::string& summary, StatsOptions o, double ks_max, double effect_max, std::ostringstream& table,
-                  std::ostringstream& md, const std::string& run_file) {
+                  std::ostringstream& md, const std::string& run_file, const std::string& ref_file) {
   bool pass = true;
   char line[256];
   std::snprintf(line, sizeof line, "  %-10s %-12s %8s %8s %10s %10s %8s %9s\n", "population", "statistic", "n_run",
@@ -76,9 +76,7 @@ bool stats_report(const std::vector<PopulationSpikes>& run, const std::vector<Po
   md << "| population | statistic | n run | n ref | mean run | mean ref | KS distance | p | effect size |\n"
      << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
   for (const PopulationSpikes& r : ref) {
-    const auto it = std::find_if(run.begin(), run.end(), [&](const PopulationSpikes& p) { return p.population == r.population; });
-    if (it == run.end())
-      throw InputError(run_file, "/spikes/" + r.population, "(missing)", "the populations of the reference");
+    const PopulationSpikes* it = &population_in(run, r.population, run_file, ref_file);
     std::uint64_t n = population_size(summary, r.population);
     if (!n) n = std::max(largest_node(run, r.population), largest_node(ref, r.population));
     const PopulationStatistics a = population_statistics(*it, n, o), b = population_statistics(r, n, o);
@@ -160,7 +158,7 @@ int validate_command(const std::vector<std::string>& args) {
     md << "# myelin validate (stats)\n\nrun: `" << run_file << "`  \nreference: `" << ref_file << "`  \nwindow: "
        << so.t_start << " .. " << so.t_stop << " ms, KS max " << ks_max << ", |effect| max " << effect_max << "\n\n";
     const bool pass = stats_report(read_spike_file(run_file), read_spike_file(ref_file), summary, so, ks_max, effect_max,
-                                   table, md, run_file);
+                                   table, md, run_file, ref_file);
     md << "\n**" << (pass ? "PASS" : "FAIL") << "**\n";
     std::printf("myelin validate: %s vs %s (stats, %g .. %g ms)\n%s%s\n", run_file.c_str(), ref_file.c_str(), so.t_start,
                 so.t_stop, table.str().c_str(),

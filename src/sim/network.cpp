@@ -196,16 +196,18 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
                                         net.n_neurons + net.generators.size());
   net.min_delay = static_cast<Step>(net.connectivity.min_delay);
   net.max_delay = static_cast<Step>(net.connectivity.max_delay);
+  // Plastic synapses and modulators widen the delay range like static ones.
+  const auto widen = [&](Step d) {
+    net.min_delay = net.min_delay == 0 ? d : std::min(net.min_delay, d);
+    net.max_delay = std::max(net.max_delay, d);
+  };
   for (std::size_t j = 0; j < plastic_generators.size(); ++j) {
     const std::size_t k = plastic_projection[j];
     net.plastic.push_back(build_plastic_projection(k, spec.projections[k], plastic_generators[j], net.groups,
                                                    net.thread_ranges, net.local_size(), net.dt));
     PlasticProjection& pr = net.plastic.back();
     for (const PlasticPart& part : pr.parts)
-      for (std::uint16_t d : part.seg_delay) {
-        net.min_delay = net.min_delay == 0 ? d : std::min<Step>(net.min_delay, d);
-        net.max_delay = std::max<Step>(net.max_delay, d);
-      }
+      for (std::uint16_t d : part.seg_delay) widen(d);
     // A modulator population reaches the synapses like a projection would.
     const ProjectionSpec::Modulator& mod = spec.projections[k].modulator;
     if (!mod.population.empty() && pr.synapses() > 0) {
@@ -213,8 +215,7 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
       pr.mod_first = net.pop_first_gid[mp];
       pr.n_mod = spec.populations[mp].size;
       pr.mod_delay = to_steps(mod.delay, net.dt);
-      net.min_delay = net.min_delay == 0 ? pr.mod_delay : std::min(net.min_delay, pr.mod_delay);
-      net.max_delay = std::max(net.max_delay, pr.mod_delay);
+      widen(pr.mod_delay);
     }
   }
   if (net.min_delay == 0) {

@@ -37,6 +37,16 @@ struct Network {
   Step min_delay = 1, max_delay = 1;
 
   std::size_t local_size() const { return local_gid.size(); }
+  /// Neurons of population p, all ranks.
+  std::uint64_t population_size(std::size_t p) const {
+    return (p + 1 < pop_first_gid.size() ? pop_first_gid[p + 1] : n_neurons) - pop_first_gid[p];
+  }
+  /// This rank's group of population p (every population has one, maybe empty).
+  NeuronGroup* group_of(std::size_t population) const {
+    for (const auto& g : groups)
+      if (g->population == population) return g.get();
+    return nullptr;
+  }
   std::uint64_t synapses() const;
   std::size_t synapse_bytes() const;
 };

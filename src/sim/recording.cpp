@@ -13,9 +13,8 @@ namespace myelin {
 namespace {
 
 StateProbe* probe_of(Network& net, std::size_t population) {
-  for (auto& g : net.groups)
-    if (g->population == population) return g->probe.get();
-  return nullptr;
+  NeuronGroup* g = net.group_of(population);
+  return g ? g->probe.get() : nullptr;
 }
 
 std::string spike_key(const std::string& pop) { return "spikes.h5/" + pop; }

@@ -43,24 +43,19 @@ namespace {
 /// smallest delay of those synapses, in gid order.
 std::vector<IncomingSource> incoming_sources(const Network& net) {
   std::vector<std::uint64_t> min_delay(net.n_neurons, 0);
+  // 0 is "no synapse yet"; generators' gids lie beyond n_neurons.
+  const auto reach = [&](std::uint64_t g, std::uint64_t d) {
+    if (g < net.n_neurons) min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
+  };
   for (const auto& part : net.connectivity.parts)
     for (std::uint64_t g = 0; g < net.n_neurons; ++g)
-      for (std::uint64_t j = part.row[g]; j < part.row[g + 1]; ++j) {
-        const std::uint64_t d = part.segs[j].delay();
-        min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
-      }
-  for (const auto& pr : net.plastic)
+      for (std::uint64_t j = part.row[g]; j < part.row[g + 1]; ++j) reach(g, part.segs[j].delay());
+  for (const auto& pr : net.plastic) {
     for (const auto& part : pr.parts)
       for (std::uint64_t s = 0; s < pr.n_source; ++s)
-        for (std::uint32_t j = part.row[s]; j < part.row[s + 1]; ++j) {
-          const std::uint64_t g = pr.source_first_gid + s, d = part.seg_delay[j];
-          if (g < net.n_neurons) min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
-        }
-  for (const auto& pr : net.plastic)
-    for (std::uint64_t g = pr.mod_first; g < pr.mod_first + pr.n_mod; ++g) {
-      const auto d = static_cast<std::uint64_t>(pr.mod_delay);
-      min_delay[g] = min_delay[g] == 0 ? d : std::min(min_delay[g], d);
-    }
+        for (std::uint32_t j = part.row[s]; j < part.row[s + 1]; ++j) reach(pr.source_first_gid + s, part.seg_delay[j]);
+    for (std::uint64_t g = pr.mod_first; g < pr.mod_first + pr.n_mod; ++g) reach(g, static_cast<std::uint64_t>(pr.mod_delay));
+  }
   std::vector<IncomingSource> out;
   for (std::uint64_t g = 0; g < net.n_neurons; ++g)
     if (min_delay[g]) out.push_back({g, min_delay[g]});

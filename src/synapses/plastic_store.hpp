@@ -41,14 +41,16 @@
 
 namespace myelin {
 
-/// Rules that change weights by traces of both sides (StdpRule,
-/// VogelsRule, SymmetricStdpRule) offer tau_pre(i), tau_post(i), bump,
-/// on_pre and on_post; TsodyksRule only acts on presynaptic spikes.
+/// Rules driven by traces of both sides (StdpRule, VogelsRule,
+/// SymmetricStdpRule, DopamineRule) offer tau_pre(i), tau_post(i) and bump,
+/// the first three also on_pre and on_post (DopamineRule has its own
+/// overloads below); TsodyksRule only acts on presynaptic spikes.
 using PlasticRule = std::variant<StdpRule, TsodyksRule, VogelsRule, SymmetricStdpRule, DopamineRule>;
 
 /// Presynaptic state of a segment: trace rules use a (and b, the second
-/// trace of rules with two); short-term plasticity a = u, b = x. `last` is the arrival step of the last spike
-/// (-1: none yet, which short-term plasticity treats as time 0).
+/// trace of rules with two); short-term plasticity a = u, b = x. `last` is
+/// the arrival step of the last spike (-1: none yet, which short-term
+/// plasticity treats as time 0).
 struct SegmentState {
   double a = 0.0, b = 0.0;
   Step last = -1;
@@ -242,12 +244,17 @@ struct PlasticProjection {
       w = r.on_pre(w, y, y2);
       add(ring, t, a, w);
     }
-    SegmentState& s = c.seg_state[j];
+    bump_pre(r, c.seg_state[j], a);
+    return e - b;
+  }
+
+  /// A segment's presynaptic traces after an arrival in step a.
+  template <class R>
+  void bump_pre(const R& r, SegmentState& s, Step a) {
     const Step n = a - s.last;
     s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(n, r.tau_pre(0), 0));
     if constexpr (R::two_traces) s.b = r.bump(s.last < 0 ? 0.0 : s.b * decay(n, r.tau_pre(1), 1));
     s.last = a;
-    return e - b;
   }
 
   template <class R>
@@ -288,9 +295,7 @@ struct PlasticProjection {
       if (pt.last >= 0) c.elig[k] -= r.A_minus * pt.y * decay(a - pt.last, r.tau_minus, 2);
       add(ring, t, a, c.weight[k]);
     }
-    SegmentState& s = c.seg_state[j];
-    s.a = r.bump(s.last < 0 ? 0.0 : s.a * decay(a - s.last, r.tau_plus, 0));
-    s.last = a;
+    bump_pre(r, c.seg_state[j], a);
     return e - b;
   }
 
