@@ -12,11 +12,11 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "io/atomic_file.hpp"
 #include "io/spike_file.hpp"
 #include "myelin/error.hpp"
 #include "validation/exact_match.hpp"
 #include "validation/spike_statistics.hpp"
+#include "validation/validation_report.hpp"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -64,150 +64,140 @@ std::uint64_t largest_node(const std::vector<PopulationSpikes>& files, const std
   return n;
 }
 
-/// Stats mode: each population's distributions compared; true when all pass.
-bool stats_report(const std::vector<PopulationSpikes>& run, const std::vector<PopulationSpikes>& ref,
-                  const std::string& summary, StatsOptions o, double ks_max, double effect_max, std::ostringstream& table,
-                  std::ostringstream& md, const std::string& run_file, const std::string& ref_file) {
-  bool pass = true;
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-10s %-12s %8s %8s %10s %10s %8s %9s\n", "population", "statistic", "n_run",
-                "n_ref", "mean_run", "mean_ref", "KS", "effect");
-  table << line;
-  md << "| population | statistic | n run | n ref | mean run | mean ref | KS distance | p | effect size |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+/// A reference node id beyond the run's population (by its summary.json)
+/// means the two files describe different networks.
+void check_node_range(const std::vector<PopulationSpikes>& ref, const std::string& summary, const std::string& ref_file) {
   for (const PopulationSpikes& r : ref) {
-    const PopulationSpikes* it = &population_in(run, r.population, run_file, ref_file);
-    std::uint64_t n = population_size(summary, r.population);
-    if (!n) n = std::max(largest_node(run, r.population), largest_node(ref, r.population));
-    const PopulationStatistics a = population_statistics(*it, n, o), b = population_statistics(r, n, o);
-    const std::pair<const char*, const std::vector<double>*> stats[] = {
-        {"rate", &a.rate}, {"cv_isi", &a.cv}, {"fano", &a.fano}, {"correlation", &a.correlation}};
-    const std::vector<double>* refs[] = {&b.rate, &b.cv, &b.fano, &b.correlation};
-    for (int k = 0; k < 4; ++k) {
-      const SampleComparison c = compare_samples(*stats[k].second, *refs[k]);
-      const bool ok = c.ks <= ks_max && std::abs(c.effect) <= effect_max;
-      pass = pass && ok;
-      std::snprintf(line, sizeof line, "  %-10s %-12s %8zu %8zu %10.4g %10.4g %8.4f %9.3f%s\n", r.population.c_str(),
-                    stats[k].first, c.n_run, c.n_ref, c.mean_run, c.mean_ref, c.ks, c.effect, ok ? "" : "  FAIL");
-      table << line;
-      md << "| " << r.population << " | " << stats[k].first << " | " << c.n_run << " | " << c.n_ref << " | " << c.mean_run
-         << " | " << c.mean_ref << " | " << c.ks << " | " << c.p << " | " << c.effect << (ok ? "" : " **FAIL**") << " |\n";
-    }
+    const std::uint64_t n = population_size(summary, r.population);
+    const std::uint64_t top = largest_node(ref, r.population);
+    if (n && top > n)
+      throw InputError(ref_file, "/spikes/" + r.population + "/node_ids", "node " + std::to_string(top - 1),
+                       "node ids below " + std::to_string(n) + ", the size of the run's population " + r.population +
+                           " (the reference is of another network)");
   }
-  return pass;
 }
 
-std::string divergence(const ExactMatch& m) {
-  if (!m.diverged) return "-";
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "node %llu at %.4f ms (%s)", static_cast<unsigned long long>(m.node), m.time,
-                m.missing_first ? "missing in the run" : "extra in the run");
-  return buf;
+/// Stats mode: each population's distributions compared.
+void compare_statistics(const std::vector<PopulationSpikes>& run, const std::vector<PopulationSpikes>& ref,
+                        const std::string& summary, const StatsOptions& o, ValidationResult& r) {
+  r.pass = true;
+  for (const PopulationSpikes& p : ref) {
+    const PopulationSpikes& q = population_in(run, p.population, r.run_file, r.reference_file);
+    std::uint64_t n = population_size(summary, p.population);
+    if (!n) n = std::max(largest_node(run, p.population), largest_node(ref, p.population));
+    if (r.neurons) n = std::min<std::uint64_t>(n, r.neurons);
+    PopulationStatistics a = population_statistics(q, n, o), b = population_statistics(p, n, o);
+    const std::pair<const char*, std::vector<double> PopulationStatistics::*> stats[] = {
+        {"rate", &PopulationStatistics::rate},
+        {"cv_isi", &PopulationStatistics::cv},
+        {"fano", &PopulationStatistics::fano},
+        {"correlation", &PopulationStatistics::correlation}};
+    for (const auto& [name, member] : stats) {
+      StatisticResult s;
+      s.population = p.population;
+      s.statistic = name;
+      s.comparison = compare_samples(a.*member, b.*member);
+      s.pass = s.comparison.ks <= r.ks_max && std::abs(s.comparison.effect) <= r.effect_max;
+      s.run = std::move(a.*member);
+      s.reference = std::move(b.*member);
+      r.pass = r.pass && s.pass;
+      r.stats.push_back(std::move(s));
+    }
+  }
 }
 
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
   po::options_description opts(
-      "Usage: myelin validate RUN --reference REF [--tolerance MS] [--min-match F] [--report DIR]\n\n"
+      "Usage: myelin validate RUN --reference REF [--mode exact|stats] [--report DIR] [options]\n\n"
       "Compares the spikes of RUN (a run's output directory, or a spike file) with the\n"
       "reference REF (a SONATA spike report: /spikes/<population>/{timestamps,node_ids},\n"
-      "or a directory holding spikes.h5), neuron by neuron (--mode exact): spikes within\n"
-      "the tolerance match; the rest are missing from the run or extra in it. Prints per\n"
-      "population the matched fraction, missing and extra spikes and the first divergence\n"
-      "(node and time). Every population of REF must be in RUN.\n"
-      "With --mode stats the populations are compared as distributions instead (rates,\n"
-      "ISI CVs, Fano factors, pairwise correlations: KS distance and Cohen's d each).\n"
-      "Exit status: 0 every population matched at least --min-match of its spikes;\n"
-      "3 some did not; 2 bad input (unreadable or malformed files, mismatched populations).\n\n"
+      "or a directory holding spikes.h5). Every population of REF must be in RUN.\n"
+      "--mode exact (default): neuron by neuron, spikes within the tolerance match; the\n"
+      "  rest are missing from the run or extra in it. Prints per population the matched\n"
+      "  fraction, missing and extra spikes and the first divergence (node and time).\n"
+      "--mode stats: per population the distributions of firing rates (silent neurons\n"
+      "  included), ISI CVs, Fano factors and pairwise spike-count correlations, each\n"
+      "  compared by Kolmogorov-Smirnov distance and effect size (Cohen's d), as in\n"
+      "  NetworkUnit (Gutzen et al. 2018); for runs that are other realisations of a model.\n"
+      "--report DIR writes report.md, validation.json (every number and sample) and PNG\n"
+      "  plots: raster.png (run and reference side by side) and, in stats mode,\n"
+      "  distributions.png (histograms of each statistic, run over reference).\n"
+      "Exit status: 0 pass; 3 below --min-match (exact) or beyond --ks-max or\n"
+      "--effect-max (stats); 2 bad input (unreadable or malformed files, mismatched\n"
+      "populations or node ids).\n\n"
       "Options");
   std::string run, reference, mode = "exact", report;
-  double tolerance = -1.0, min_match = 1.0, ks_max = 0.2, effect_max = 0.5;
+  ValidationResult r;
   StatsOptions so;
+  double tolerance = -1.0;
   opts.add_options()
       ("help,h", "show this help")
       ("reference,r", po::value<std::string>(&reference), "reference spike file or directory (required)")
-      ("mode", po::value<std::string>(&mode)->default_value("exact"),
-       "exact: spike by spike; stats: distributions of rates, ISI CVs, Fano factors and "
-       "pairwise correlations per population, by KS distance and effect size")
-      ("tolerance", po::value<double>(&tolerance), "ms a spike may move and still match (default: one step, "
-                                                   "the run's dt from its summary.json)")
-      ("min-match", po::value<double>(&min_match)->default_value(1.0),
-       "fraction of spikes (of the larger train count) that must match, per population")
-      ("report", po::value<std::string>(&report), "also write DIR/report.md with the table")
-      ("ks-max", po::value<double>(&ks_max)->default_value(0.2), "stats: largest KS distance that passes")
-      ("effect-max", po::value<double>(&effect_max)->default_value(0.5), "stats: largest |Cohen's d| that passes")
+      ("mode", po::value<std::string>(&mode)->default_value("exact"), "exact or stats (see above)")
+      ("report", po::value<std::string>(&report), "write report.md, validation.json and plots into DIR")
+      ("no-plots", "with --report: leave out the PNG plots (they need /usr/bin/python3 with matplotlib, "
+                   "or MYELIN_PYTHON)")
+      ("tolerance", po::value<double>(&tolerance), "exact: ms a spike may move and still match (default: one "
+                                                   "step, the run's dt from its summary.json)")
+      ("min-match", po::value<double>(&r.min_match)->default_value(1.0),
+       "exact: fraction of spikes (of the larger train count) that must match, per population")
+      ("ks-max", po::value<double>(&r.ks_max)->default_value(0.2), "stats: largest KS distance that passes")
+      ("effect-max", po::value<double>(&r.effect_max)->default_value(0.5), "stats: largest |Cohen's d| that passes")
       ("t-start", po::value<double>(&so.t_start)->default_value(0.0), "stats: ms to leave out at the start (transient)")
       ("t-stop", po::value<double>(&so.t_stop), "stats: end of the analysed window in ms (default: the run's t_stop)")
-      ("bin", po::value<double>(&so.bin)->default_value(5.0), "stats: bin for correlations (ms)");
+      ("bin", po::value<double>(&so.bin)->default_value(5.0), "stats: bin for correlations (ms)")
+      ("neurons", po::value<std::uint64_t>(&r.neurons)->default_value(0),
+       "stats: analyse only the first N neurons of each population (a reference recorded from a sample); "
+       "0: all");
   po::variables_map vm;
   if (!parse_command_line(args, opts, run, vm)) return 0;
   if (run.empty()) throw InputError("myelin validate", "RUN", "", "a run directory or spike file (see --help)");
   if (reference.empty()) throw InputError("myelin validate", "--reference", "", "a reference spike file");
   if (mode != "exact" && mode != "stats") throw InputError("myelin validate", "--mode", mode, "exact or stats");
-  if (!(min_match >= 0.0 && min_match <= 1.0)) throw InputError("myelin validate", "--min-match", std::to_string(min_match), "a fraction from 0 to 1");
+  if (!(r.min_match >= 0.0 && r.min_match <= 1.0))
+    throw InputError("myelin validate", "--min-match", std::to_string(r.min_match), "a fraction from 0 to 1");
+  r.mode = mode;
   const std::string summary = summary_of(run);
-  const std::string run_file = spike_path(run, "RUN"), ref_file = spike_path(reference, "--reference");
+  r.run_file = spike_path(run, "RUN");
+  r.reference_file = spike_path(reference, "--reference");
   if (mode == "stats") {
     if (!vm.count("t-stop")) so.t_stop = number_after(summary, "t_stop_ms");
     if (!(so.t_stop > so.t_start))
       throw InputError("myelin validate", "--t-stop", std::to_string(so.t_stop),
                        "a window end after --t-start (RUN has no summary.json to take t_stop from)");
     if (!(so.bin > 0)) throw InputError("myelin validate", "--bin", std::to_string(so.bin), "a positive bin in ms");
-    std::ostringstream table, md;
-    md << "# myelin validate (stats)\n\nrun: `" << run_file << "`  \nreference: `" << ref_file << "`  \nwindow: "
-       << so.t_start << " .. " << so.t_stop << " ms, KS max " << ks_max << ", |effect| max " << effect_max << "\n\n";
-    const bool pass = stats_report(read_spike_file(run_file), read_spike_file(ref_file), summary, so, ks_max, effect_max,
-                                   table, md, run_file, ref_file);
-    md << "\n**" << (pass ? "PASS" : "FAIL") << "**\n";
-    std::printf("myelin validate: %s vs %s (stats, %g .. %g ms)\n%s%s\n", run_file.c_str(), ref_file.c_str(), so.t_start,
-                so.t_stop, table.str().c_str(),
-                pass ? "PASS: every distribution within --ks-max and --effect-max"
-                     : "FAIL: a distribution differs beyond --ks-max or --effect-max");
-    if (!report.empty()) {
-      prepare_output_dir(report);
-      write_text_file((fs::path(report) / "report.md").string(), md.str());
-    }
-    return pass ? 0 : exit_validation_failed;
-  }
-  if (tolerance < 0.0) {
+    r.t_start = so.t_start;
+    r.t_stop = so.t_stop;
+  } else if (tolerance < 0.0) {
     if (vm.count("tolerance")) throw InputError("myelin validate", "--tolerance", std::to_string(tolerance), "a time >= 0 ms");
     tolerance = number_after(summary, "dt_ms");
     if (!(tolerance > 0.0))
       throw InputError("myelin validate", "--tolerance", "", "a tolerance in ms (RUN has no summary.json to take dt from)");
   }
-  const auto results = match_exact(read_spike_file(run_file), read_spike_file(ref_file), tolerance, run_file, ref_file);
-
-  bool pass = true;
-  std::ostringstream table, md;
-  char line[256];
-  std::snprintf(line, sizeof line, "  %-14s %10s %10s %10s %8s %8s %9s  %s\n", "population", "reference", "run", "matched",
-                "missing", "extra", "fraction", "first divergence");
-  table << line;
-  md << "# myelin validate (exact)\n\nrun: `" << run_file << "`  \nreference: `" << ref_file << "`  \ntolerance: "
-     << tolerance << " ms, required fraction: " << min_match << "\n\n"
-     << "| population | reference | run | matched | missing | extra | fraction | max shift (ms) | first divergence |\n"
-     << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
-  for (const ExactMatch& m : results) {
-    const bool ok = m.fraction() >= min_match;
-    pass = pass && ok;
-    std::snprintf(line, sizeof line, "  %-14s %10llu %10llu %10llu %8llu %8llu %9.6f  %s%s\n", m.population.c_str(),
-                  static_cast<unsigned long long>(m.reference), static_cast<unsigned long long>(m.run),
-                  static_cast<unsigned long long>(m.matched), static_cast<unsigned long long>(m.missing),
-                  static_cast<unsigned long long>(m.extra), m.fraction(), divergence(m).c_str(), ok ? "" : "  FAIL");
-    table << line;
-    md << "| " << m.population << " | " << m.reference << " | " << m.run << " | " << m.matched << " | " << m.missing
-       << " | " << m.extra << " | " << m.fraction() << " | " << m.max_shift << " | " << divergence(m) << " |\n";
+  r.tolerance = tolerance;
+  const auto run_spikes = read_spike_file(r.run_file), ref_spikes = read_spike_file(r.reference_file);
+  check_node_range(ref_spikes, summary, r.reference_file);
+  if (mode == "stats") {
+    compare_statistics(run_spikes, ref_spikes, summary, so, r);
+  } else {
+    r.exact = match_exact(run_spikes, ref_spikes, tolerance, r.run_file, r.reference_file);
+    r.pass = std::all_of(r.exact.begin(), r.exact.end(), [&](const ExactMatch& m) { return m.fraction() >= r.min_match; });
   }
-  md << "\n**" << (pass ? "PASS" : "FAIL") << "**\n";
-  std::printf("myelin validate: %s vs %s (exact, tolerance %g ms)\n%s%s\n", run_file.c_str(), ref_file.c_str(), tolerance,
-              table.str().c_str(),
-              pass ? "PASS: every population matched" : "FAIL: a population matched less than --min-match");
-  if (!report.empty()) {
-    prepare_output_dir(report);
-    write_text_file((fs::path(report) / "report.md").string(), md.str());
-  }
-  return pass ? 0 : exit_validation_failed;
+  if (mode == "stats")
+    std::printf("myelin validate: %s vs %s (stats, %g .. %g ms%s)\n%s%s\n", r.run_file.c_str(), r.reference_file.c_str(),
+                so.t_start, so.t_stop, r.neurons ? (", first " + std::to_string(r.neurons) + " neurons").c_str() : "",
+                validation_table(r).c_str(),
+                r.pass ? "PASS: every distribution within --ks-max and --effect-max"
+                       : "FAIL: a distribution differs beyond --ks-max or --effect-max");
+  else
+    std::printf("myelin validate: %s vs %s (exact, tolerance %g ms)\n%s%s\n", r.run_file.c_str(),
+                r.reference_file.c_str(), tolerance, validation_table(r).c_str(),
+                r.pass ? "PASS: every population matched" : "FAIL: a population matched less than --min-match");
+  std::fflush(stdout);
+  if (!report.empty()) write_validation_report(r, report, !vm.count("no-plots"));
+  return r.pass ? 0 : exit_validation_failed;
 }
 
 }  // namespace myelin::cli

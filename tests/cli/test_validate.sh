@@ -31,6 +31,14 @@ expect 3 "B .* node $NODE at $T ms \(extra in the run\)  FAIL" -- "$MYELIN" vali
 expect 0 "PASS" -- "$MYELIN" validate run --reference shifted.h5 --min-match 0.9
 expect 3 "FAIL" -- "$MYELIN" validate run --reference shifted.h5 --report rep
 grep -q "| B |.*node $NODE at $T ms" rep/report.md && grep -q "FAIL" rep/report.md && ok || bad "report.md lacks the divergence"
+# validation.json has the same divergence, and the raster was drawn.
+/usr/bin/python3 -c "
+import json, sys
+v = json.load(open('rep/validation.json'))
+b = [p for p in v['populations'] if p['name'] == 'B'][0]
+assert not v['pass'] and b['first_divergence']['node'] == $NODE and abs(b['first_divergence']['time_ms'] - $T) < 1e-3, b
+" && ok || bad "validation.json lacks the divergence"
+[[ -s rep/raster.png ]] && grep -q "raster.png" rep/report.md && ok || bad "no raster.png in the exact report"
 # A larger tolerance absorbs the shift.
 expect 0 "PASS" -- "$MYELIN" validate run --reference shifted.h5 --tolerance 0.5
 
@@ -56,6 +64,16 @@ expect 2 "no_ids.h5.*/spikes/B/node_ids.*missing" -- "$MYELIN" validate run --re
 expect 2 "short.h5.*/spikes/B/node_ids.*one per timestamp" -- "$MYELIN" validate run --reference short.h5
 expect 2 "/spikes/Z.*populations of the reference" -- "$MYELIN" validate run --reference other_pop.h5
 expect 2 "reference.*missing" -- "$MYELIN" validate run --reference nowhere.h5
+# A reference of a bigger network: node 7 is beyond the run's B (2 neurons).
+/usr/bin/python3 - "$REF" <<'PY'
+import shutil, sys, h5py
+shutil.copy(sys.argv[1], "bigger.h5")
+with h5py.File("bigger.h5", "r+") as f:
+    ids = f["spikes/B/node_ids"][()]
+    ids[-1] = 7
+    f["spikes/B/node_ids"][...] = ids
+PY
+expect 2 "bigger.h5.*/spikes/B/node_ids.*node 7.*below 2.*another network" -- "$MYELIN" validate run --reference bigger.h5
 expect 2 "min-match" -- "$MYELIN" validate run --reference "$REF" --min-match 1.5
 expect 2 "exact or stats" -- "$MYELIN" validate run --reference "$REF" --mode fuzzy
 expect 2 "tolerance" -- "$MYELIN" validate "$REF" --reference "$REF"
@@ -79,6 +97,17 @@ with h5py.File("fewer.h5", "r+") as f:
 PY
 expect 3 "E +rate .* FAIL" -- "$MYELIN" validate b1 --reference fewer.h5 --mode stats --t-start 100 --report srep
 grep -q "| E | rate |.*FAIL" srep/report.md && ok || bad "stats report.md lacks the failing rate row"
+[[ -s srep/raster.png && -s srep/distributions.png ]] && ok || bad "stats report lacks its plots"
+/usr/bin/python3 -c "
+import json
+v = json.load(open('srep/validation.json'))
+s = {(x['population'], x['statistic']): x for x in v['statistics']}
+r = s[('E', 'rate')]
+assert not r['pass'] and len(r['run_sample']) == 10000 and r['mean_reference'] < 0.85 * r['mean_run'], r['mean_run']
+" && ok || bad "validation.json lacks the rate samples"
+# --neurons: only the first 100 of each population enter the statistics.
+expect 0 "E +rate +100 +100 " -- "$MYELIN" validate b1 --reference b2 --mode stats --t-start 100 --neurons 100 --report nrep --no-plots
+[[ -s nrep/report.md && ! -e nrep/raster.png ]] && ok || bad "--no-plots drew plots or left out report.md"
 expect 2 "bin" -- "$MYELIN" validate b1 --reference b2 --mode stats --bin 0
 mkdir -p bare && cp b1/spikes.h5 bare/
 expect 2 "t-stop" -- "$MYELIN" validate bare/spikes.h5 --reference b2 --mode stats

@@ -1,0 +1,43 @@
+#pragma once
+// What `myelin validate` found, as a report directory: report.md (the
+// tables), validation.json (the same numbers and, in stats mode, every
+// sample, for scripts) and PNG plots drawn from validation.json by
+// validation/plot_validation.py (raster, and the distributions of run and
+// reference side by side).
+#include <string>
+#include <vector>
+
+#include "validation/exact_match.hpp"
+#include "validation/spike_statistics.hpp"
+
+namespace myelin {
+
+/// One statistic of one population in stats mode.
+struct StatisticResult {
+  std::string population, statistic;
+  SampleComparison comparison;
+  std::vector<double> run, reference;  ///< the samples compared
+  bool pass = false;
+};
+
+struct ValidationResult {
+  std::string mode;  ///< "exact" or "stats"
+  std::string run_file, reference_file;
+  double tolerance = 0.0, min_match = 1.0;        ///< exact
+  double t_start = 0.0, t_stop = 0.0;             ///< stats: the window (ms)
+  double ks_max = 0.0, effect_max = 0.0;          ///< stats: thresholds
+  std::uint64_t neurons = 0;                      ///< stats: first neurons analysed (0: all)
+  std::vector<ExactMatch> exact;
+  std::vector<StatisticResult> stats;
+  bool pass = false;
+};
+
+/// The table printed to the terminal.
+std::string validation_table(const ValidationResult& r);
+
+/// Writes DIR/report.md and DIR/validation.json, then the plots unless
+/// `plots` is false; a plot that cannot be drawn (no Python or matplotlib)
+/// is a warning on stderr and a line in report.md, not a failure.
+void write_validation_report(const ValidationResult& r, const std::string& dir, bool plots);
+
+}  // namespace myelin
