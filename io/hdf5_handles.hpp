@@ -168,6 +168,8 @@ std::string read_fixed_string(hid_t type, const std::string& what, Read&& read) 
   std::string value(H5Tget_size(type), '\0');
   Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
   H5Tset_size(mem, value.size());
+  // HDF5 does not convert between ASCII and UTF-8: read in the file's set.
+  H5Tset_cset(mem, H5Tget_cset(type));
   if (read(static_cast<hid_t>(mem), static_cast<void*>(value.data())) < 0) throw std::runtime_error("cannot read " + what);
   value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
   return value;
@@ -178,9 +180,10 @@ inline std::string read_string_attribute(hid_t obj, const std::string& name) {
   Handle type(H5Aget_type(attr), H5Tclose, "get attribute type");
   if (H5Tget_class(type) != H5T_STRING) throw std::runtime_error("attribute " + name + " is not a string");
   if (H5Tis_variable_str(type) > 0) {
-    // h5py writes variable-length strings by default.
+    // h5py writes variable-length UTF-8 strings by default.
     Handle mem(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
     H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));
     char* text = nullptr;
     if (H5Aread(attr, mem, &text) < 0) throw std::runtime_error("cannot read attribute " + name);
     std::string value = text ? text : "";

@@ -6,8 +6,8 @@
 # with exit 2. Usage: test_validate.sh MYELIN REPO WORKDIR
 set -u
 source "$2/tests/mpi/mpi_env.sh" "$@"
-REF="$REPO/validation/reference/small_network_brian2.h5"
-"$MYELIN" run "$REPO/validation/small_network.toml" -o run -q >/dev/null || bad "the run failed"
+REF="$REPO/validation/cases/small_recurrent/reference.h5"
+"$MYELIN" run "$REPO/validation/cases/small_recurrent/model.toml" -o run -q >/dev/null || bad "the run failed"
 
 # 1. Against the committed Brian2 reference, and against itself.
 expect 0 "PASS" -- "$MYELIN" validate run --reference "$REF"

@@ -16,7 +16,7 @@ spike of A and B in the same step, and every final weight (synapses.h5)
 within a relative 1e-9 (both compute the same double-precision rule; what
 differs is the order of floating-point operations).
 
-Conventions (validation/brian2_small_network.py has the rest): a spike
+Conventions (validation/brian2_nest.py has the rest): a spike
 stamped T by myelin happened in Brian's step T - dt; Brian runs a step's
 presynaptic pathway before its postsynaptic one, which is myelin's order
 (synapses/stdp.hpp); the rules' traces are Brian's event-driven variables.

@@ -1,0 +1,75 @@
+#!/usr/bin/python3
+"""Runs one validation case: validation/cases/<name>/case.toml names the
+model, the reference spike report, the mode and the thresholds of `myelin
+validate`. The model is run (under mpirun when the case asks for ranks),
+then validated against the reference with --report WORK/report. The exit
+status is validate's: 0 pass, 3 a regression, 2 bad input.
+
+case.toml keys:
+  description   one line: what the case shows
+  model         the model file, relative to the case folder
+  reference     the SONATA spike report, relative to the case folder
+  generated_by  the command that produced the reference (documentation)
+  mode          "exact" or "stats"
+  ranks         MPI ranks (default 1); threads: per rank (default 1)
+  [validate]    options of `myelin validate`, by their long names
+                (tolerance, min-match, ks-max, effect-max, t-start, t-stop,
+                bin, neurons)
+
+Usage: run_case.py MYELIN CASE_DIR WORKDIR
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+
+KEYS = {"description", "model", "reference", "generated_by", "mode", "ranks", "threads", "validate"}
+
+
+def fail(case, msg):
+    sys.exit(f"run_case: {case}/case.toml: {msg}")
+
+
+def main(myelin, case, work):
+    path = os.path.join(case, "case.toml")
+    try:
+        with open(path, "rb") as f:
+            c = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        fail(case, str(e))
+    unknown = set(c) - KEYS
+    if unknown:
+        fail(case, f"unknown keys {sorted(unknown)} (known: {sorted(KEYS)})")
+    for key in ("model", "reference", "mode"):
+        if key not in c:
+            fail(case, f"'{key}' is missing")
+    model = os.path.normpath(os.path.join(case, c["model"]))
+    reference = os.path.normpath(os.path.join(case, c["reference"]))
+    ranks, threads = int(c.get("ranks", 1)), int(c.get("threads", 1))
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    print(f"case {os.path.basename(os.path.normpath(case))}: {c.get('description', '')}")
+    print(f"  reference: {c['reference']} ({c.get('generated_by', 'origin not stated')})")
+    cmd = [myelin, "run", model, "-o", os.path.join(work, "run"), "-q", "--threads", str(threads)]
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    if ranks > 1:
+        env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+        cmd = ["mpirun", "-np", str(ranks), "--oversubscribe", "--bind-to", "none"] + cmd
+    print("  $ " + " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, env=env)
+    if r.returncode != 0:
+        sys.exit(f"run_case: the run failed (exit {r.returncode})")
+    cmd = [myelin, "validate", os.path.join(work, "run"), "--reference", reference, "--mode", c["mode"],
+           "--report", os.path.join(work, "report")]
+    for key, value in c.get("validate", {}).items():
+        cmd += [f"--{key}", str(value)]
+    print("  $ " + " ".join(cmd), flush=True)
+    sys.exit(subprocess.run(cmd).returncode)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:4])
