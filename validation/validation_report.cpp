@@ -3,6 +3,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -147,11 +148,13 @@ std::string validation_table(const ValidationResult& r) {
   std::ostringstream table;
   char line[256];
   if (r.mode == "exact") {
-    std::snprintf(line, sizeof line, "  %-14s %10s %10s %10s %8s %8s %9s  %s\n", "population", "reference", "run",
+    int w = 14;  // the population column fits the longest name
+    for (const ExactMatch& m : r.exact) w = std::max(w, static_cast<int>(m.population.size()));
+    std::snprintf(line, sizeof line, "  %-*s %10s %10s %10s %8s %8s %9s  %s\n", w, "population", "reference", "run",
                   "matched", "missing", "extra", "fraction", "first divergence");
     table << line;
     for (const ExactMatch& m : r.exact) {
-      std::snprintf(line, sizeof line, "  %-14s %10llu %10llu %10llu %8llu %8llu %9.6f  %s%s\n", m.population.c_str(),
+      std::snprintf(line, sizeof line, "  %-*s %10llu %10llu %10llu %8llu %8llu %9.6f  %s%s\n", w, m.population.c_str(),
                     static_cast<unsigned long long>(m.reference), static_cast<unsigned long long>(m.run),
                     static_cast<unsigned long long>(m.matched), static_cast<unsigned long long>(m.missing),
                     static_cast<unsigned long long>(m.extra), m.fraction(), divergence(m).c_str(),

@@ -21,7 +21,12 @@ stamped T by myelin happened in Brian's step T - dt; Brian runs a step's
 presynaptic pathway before its postsynaptic one, which is myelin's order
 (synapses/stdp.hpp); the rules' traces are Brian's event-driven variables.
 
-Usage: compare_brian2.py MYELIN WORKDIR   (exit 1 on any difference)
+Usage: compare_brian2.py MYELIN WORKDIR [--write-case DIR]   (exit 1 on any difference)
+--write-case DIR also writes the model and Brian2's spikes of A, B, C and D
+as DIR/model.toml and DIR/reference.h5: the validation case
+validation/cases/plastic_feed_forward (its inputs P, Q and R are myelin's
+Poisson parrots, so the reference holds for this seed and myelin's random
+streams).
 """
 import os
 import subprocess
@@ -30,7 +35,10 @@ import sys
 import h5py
 import numpy as np
 
-import brian2 as b2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import brian2 as b2  # noqa: E402
+
+from brian2_nest import stamp, write_spikes  # noqa: E402
 
 DT, T_STOP = 0.1, 2000.0
 NEURON = dict(C_m=250.0, tau_m=10.0, tau_syn_ex=2.0, tau_syn_in=2.0, t_ref=2.0, E_L=-70.0, V_reset=-70.0,
@@ -221,7 +229,7 @@ def read_spikes(path, pop):
         return f[f"spikes/{pop}/timestamps"][()], f[f"spikes/{pop}/node_ids"][()]
 
 
-def main(myelin, work):
+def main(myelin, work, case_dir=None):
     os.makedirs(work, exist_ok=True)
     model = os.path.join(work, "plastic_brian2.toml")
     with open(model, "w") as f:
@@ -263,6 +271,15 @@ def main(myelin, work):
     # One step more: the dopamine synapses' last step (see dopamine_synapses).
     b2.Network(*objects).run(T_STOP * ms + DT * ms)
 
+    if case_dir:
+        with open(os.path.join(case_dir, "model.toml"), "w") as f:
+            f.write("# Written by validation/plasticity/compare_brian2.py --write-case (its docstring\n"
+                    "# describes the network).\n" + MODEL)
+        ref = {}
+        for p in ("A", "B", "C", "D"):
+            t, i = stamp(monitors[p], DT)
+            ref[p] = (t[t <= T_STOP + 1e-9], i[t <= T_STOP + 1e-9])  # Brian2 ran one step more
+        write_spikes(os.path.join(case_dir, "reference.h5"), ref, DT, "validation/plasticity/compare_brian2.py --write-case")
     failures = 0
     for pop in ("A", "B", "C", "D"):
         tm, im = read_spikes(os.path.join(out, "spikes.h5"), pop)
@@ -308,6 +325,6 @@ def main(myelin, work):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != "--write-case"):
         sys.exit(__doc__)
-    sys.exit(1 if main(sys.argv[1], sys.argv[2]) else 0)
+    sys.exit(1 if main(sys.argv[1], sys.argv[2], sys.argv[4] if len(sys.argv) == 5 else None) else 0)
