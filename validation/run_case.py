@@ -55,7 +55,7 @@ def main(myelin, case, work):
     cmd = [myelin, "run", model, "-o", os.path.join(work, "run"), "-q", "--threads", str(threads)]
     env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     if ranks > 1:
-        env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1", OMPI_MCA_rmaps_base_oversubscribe="1")
+        env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
         cmd = ["mpirun", "-np", str(ranks), "--oversubscribe", "--bind-to", "none"] + cmd
     print("  $ " + " ".join(cmd), flush=True)
     r = subprocess.run(cmd, env=env)

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "cli/commands.hpp"
@@ -158,6 +159,15 @@ int validate_command(const std::vector<std::string>& args) {
   if (mode != "exact" && mode != "stats") throw InputError("myelin validate", "--mode", mode, "exact or stats");
   if (!(r.min_match >= 0.0 && r.min_match <= 1.0))
     throw InputError("myelin validate", "--min-match", std::to_string(r.min_match), "a fraction from 0 to 1");
+  // An option of the other mode would be silently ignored: refuse it.
+  const char* exact_only[] = {"tolerance", "min-match"};
+  const char* stats_only[] = {"ks-max", "effect-max", "t-start", "t-stop", "bin", "neurons"};
+  for (const char* o : mode == "stats" ? std::vector<const char*>(std::begin(exact_only), std::end(exact_only))
+                                       : std::vector<const char*>(std::begin(stats_only), std::end(stats_only)))
+    if (vm.count(o) && !vm[o].defaulted())
+      throw InputError("myelin validate", std::string("--") + o, "",
+                       std::string("no --") + o + " with --mode " + mode + " (it belongs to --mode " +
+                           (mode == "stats" ? "exact" : "stats") + ")");
   r.mode = mode;
   const std::string summary = summary_of(run);
   r.run_file = spike_path(run, "RUN");

@@ -77,6 +77,9 @@ expect 2 "bigger.h5.*/spikes/B/node_ids.*node 7.*below 2.*another network" -- "$
 expect 2 "min-match" -- "$MYELIN" validate run --reference "$REF" --min-match 1.5
 expect 2 "exact or stats" -- "$MYELIN" validate run --reference "$REF" --mode fuzzy
 expect 2 "tolerance" -- "$MYELIN" validate "$REF" --reference "$REF"
+# Options of the other mode are refused, not ignored.
+expect 2 "no --neurons with --mode exact" -- "$MYELIN" validate run --reference "$REF" --neurons 10
+expect 2 "no --tolerance with --mode stats" -- "$MYELIN" validate run --reference "$REF" --mode stats --tolerance 0.1
 # 4. Stats mode on Brunel (500 ms): another seed passes; 20 % fewer spikes
 # (every fifth removed) fail on the rates.
 sed 's/^seed = .*/seed = 4242/' "$REPO/models/brunel.toml" > brunel_seed.toml
