@@ -28,5 +28,10 @@ mkdir -p noref && cp "$CASES/small_recurrent/"{case.toml,model.toml} noref/
 expect 2 "reference.*missing" -- "${RUN_CASE[@]}" noref out_noref
 mkdir -p nomode && printf 'model = "m.toml"\nreference = "r.h5"\n' > nomode/case.toml
 expect 1 "'mode' is missing" -- "${RUN_CASE[@]}" nomode out_nomode
+# 4. case_spread.py: two seeds of brunel_sr spread less than the case's
+# thresholds; an exact case has no spread to measure.
+SPREAD=(/usr/bin/python3 "$REPO/validation/case_spread.py" "$MYELIN")
+expect 0 "largest: KS 0\.(0|1)[0-9]*, \|d\| 0\.[0-3][0-9]*; suggested thresholds" -- "${SPREAD[@]}" "$CASES/brunel_sr" spread --seeds 5 6
+expect 1 "exact case" -- "${SPREAD[@]}" "$CASES/small_recurrent" spread_exact
 echo "case gate tests: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]
