@@ -40,6 +40,9 @@ def main():
     c = load_case(args.case)
     if c["mode"] != "stats":
         sys.exit(f"case_spread: {c['name']} is an exact case: its threshold is a tolerance, not a spread")
+    if c["reference_path"].endswith(".toml"):
+        sys.exit(f"case_spread: {c['name']} compares with published means: run `myelin validate` on a few seeds "
+                 "and set --mean-max above their deviations")
     if len(args.seeds) < 2:
         sys.exit("case_spread: give at least two --seeds")
     os.makedirs(args.work, exist_ok=True)

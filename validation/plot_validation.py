@@ -4,10 +4,13 @@ DIR/validation.json and the two spike files it names:
 
   raster.png         run and reference side by side (the first --max-neurons
                      of each population; exact mode marks the first
-                     divergence of each population);
+                     divergence of each population); the run alone against
+                     published means;
   distributions.png  stats mode: per population and statistic, histograms
                      of the run over the reference, with KS distance and
-                     effect size (a failing one in red).
+                     effect size (a failing one in red); against published
+                     means, the run's histogram with its mean and the
+                     published one.
 
 myelin validate runs this itself; run it by hand to redraw.
 Usage: plot_validation.py DIR [--max-neurons N] [--window MS]
@@ -33,8 +36,10 @@ def load_spikes(path):
 
 
 def raster(v, out, max_neurons, window):
-    run, ref = load_spikes(v["run"]), load_spikes(v["reference"])
-    pops = [p for p in ref if p in run]
+    published = "published" in v
+    run = load_spikes(v["run"])
+    ref = {} if published else load_spikes(v["reference"])
+    pops = list(dict.fromkeys(x["population"] for x in v["published"])) if published else [p for p in ref if p in run]
     if v["mode"] == "stats":
         t0, t1 = v["t_start_ms"], v["t_stop_ms"]
     else:
@@ -42,13 +47,15 @@ def raster(v, out, max_neurons, window):
         t0, t1 = 0.0, max(ends) if ends else 1.0
     t1 = min(t1, t0 + window)
     diverged = {p["name"]: p["first_divergence"] for p in v.get("populations", []) if "first_divergence" in p}
-    fig, axes = plt.subplots(1, 2, figsize=(13, 6), sharey=True)
+    panels = [("run (myelin)", run)] + ([] if published else [("reference", ref)])
+    fig, axes = plt.subplots(1, len(panels), figsize=(6.5 * len(panels), 6), sharey=True, squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, (title, data) in zip(axes, (("run (myelin)", run), ("reference", ref))):
+    for ax, (title, data) in zip(axes[0], panels):
         offset, ticks = 0, []
         for k, p in enumerate(pops):
             t, n = data[p]
-            shown = min(max_neurons, int(max(run[p][1].max(initial=0), ref[p][1].max(initial=0))) + 1)
+            top = max(run[p][1].max(initial=0), ref[p][1].max(initial=0) if p in ref else 0)
+            shown = min(max_neurons, int(top) + 1)
             sel = (n < shown) & (t >= t0) & (t <= t1)
             ax.plot(t[sel], n[sel] + offset, "|", ms=3, color=colors[k % len(colors)])
             if p in diverged:
@@ -70,7 +77,10 @@ def raster(v, out, max_neurons, window):
 
 
 def distributions(v, out):
-    stats = v["statistics"]
+    if "published" in v:  # the run's samples and the published means
+        stats = [dict(s, reference_sample=[], ks=None, effect=None) for s in v["published"]]
+    else:
+        stats = v["statistics"]
     pops = list(dict.fromkeys(s["population"] for s in stats))
     names = list(dict.fromkeys(s["statistic"] for s in stats))
     fig, axes = plt.subplots(len(pops), len(names), figsize=(3.6 * len(names), 2.8 * len(pops)), squeeze=False)
@@ -84,16 +94,24 @@ def distributions(v, out):
             if hi <= lo:
                 lo, hi = lo - 0.5, hi + 0.5
             bins = np.linspace(lo, hi, 40)
-            ax.hist(b, bins=bins, density=True, color="0.75", label="reference")
+            if b.size:
+                ax.hist(b, bins=bins, density=True, color="0.75", label="reference")
             ax.hist(a, bins=bins, density=True, histtype="step", lw=1.6, color="C0", label="run")
-        ks, d = s["ks"], s["effect"]
-        d_text = "inf" if d is None else f"{d:.2f}"
-        ax.set_title(f"{s['population']}: KS {ks:.3f}, d {d_text}", fontsize=9, color="black" if s["pass"] else "red")
+        if "published" in s:
+            ax.axvline(s["mean_run"], color="C0", ls="--", label="run mean")
+            ax.axvline(s["published"], color="C3", lw=2, label="published")
+            title = f"{s['population']}: {s['mean_run']:.3g} vs {s['published']:.3g} ({100 * s['deviation']:.1f} %)"
+        else:
+            d = s["effect"]
+            title = f"{s['population']}: KS {s['ks']:.3f}, d {'inf' if d is None else f'{d:.2f}'}"
+        ax.set_title(title, fontsize=9, color="black" if s["pass"] else "red")
         ax.set_xlabel(LABELS.get(s["statistic"], s["statistic"]), fontsize=9)
         ax.tick_params(labelsize=8)
     axes[0][0].legend(fontsize=8)
-    fig.suptitle(f"run vs reference, {v['t_start_ms']:g}..{v['t_stop_ms']:g} ms "
-                 f"(KS max {v['ks_max']:g}, |d| max {v['effect_max']:g}): {'PASS' if v['pass'] else 'FAIL'}")
+    limits = (f"mean deviation max {100 * v['mean_max']:g} %" if "published" in v
+              else f"KS max {v['ks_max']:g}, |d| max {v['effect_max']:g}")
+    fig.suptitle(f"run vs {'published means' if 'published' in v else 'reference'}, "
+                 f"{v['t_start_ms']:g}..{v['t_stop_ms']:g} ms ({limits}): {'PASS' if v['pass'] else 'FAIL'}")
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     plt.close(fig)

@@ -68,6 +68,14 @@ std::string markdown(const ValidationResult& r) {
       md << "| " << m.population << " | " << m.reference << " | " << m.run << " | " << m.matched << " | " << m.missing
          << " | " << m.extra << " | " << m.fraction() << " | " << m.max_shift << " | " << divergence(m)
          << (m.fraction() >= r.min_match ? "" : " **FAIL**") << " |\n";
+  } else if (!r.published_source.empty()) {
+    md << "published values: " << r.published_source << "  \nwindow: " << r.t_start << " .. " << r.t_stop
+       << " ms, largest relative deviation of a mean " << r.mean_max << "\n\n"
+       << "| population | statistic | n run | mean run | published | deviation |\n"
+       << "| --- | --- | --- | --- | --- | --- |\n";
+    for (const PublishedResult& p : r.published)
+      md << "| " << p.population << " | " << p.statistic << " | " << p.run.size() << " | " << p.run_mean << " | "
+         << p.published << " | " << p.deviation << (p.pass ? "" : " **FAIL**") << " |\n";
   } else {
     md << "window: " << r.t_start << " .. " << r.t_stop << " ms";
     if (r.neurons) md << ", the first " << r.neurons << " neurons of each population";
@@ -103,6 +111,17 @@ std::string json(const ValidationResult& r) {
         js << ", \"first_divergence\": {\"node\": " << m.node << ", \"time_ms\": " << number(m.time)
            << ", \"kind\": " << quoted(m.missing_first ? "missing" : "extra") << "}";
       js << "}";
+    }
+  } else if (!r.published_source.empty()) {
+    js << "  \"published_source\": " << quoted(r.published_source) << ",\n  \"t_start_ms\": " << number(r.t_start)
+       << ",\n  \"t_stop_ms\": " << number(r.t_stop) << ",\n  \"neurons\": " << r.neurons
+       << ",\n  \"mean_max\": " << number(r.mean_max) << ",\n  \"published\": [";
+    for (std::size_t i = 0; i < r.published.size(); ++i) {
+      const PublishedResult& p = r.published[i];
+      js << (i ? "," : "") << "\n    {\"population\": " << quoted(p.population) << ", \"statistic\": " << quoted(p.statistic)
+         << ", \"mean_run\": " << number(p.run_mean) << ", \"published\": " << number(p.published)
+         << ", \"deviation\": " << number(p.deviation) << ", \"pass\": " << (p.pass ? "true" : "false")
+         << ",\n     \"run_sample\": " << array(p.run) << "}";
     }
   } else {
     js << "  \"t_start_ms\": " << number(r.t_start) << ",\n  \"t_stop_ms\": " << number(r.t_stop)
@@ -159,6 +178,17 @@ std::string validation_table(const ValidationResult& r) {
                     static_cast<unsigned long long>(m.matched), static_cast<unsigned long long>(m.missing),
                     static_cast<unsigned long long>(m.extra), m.fraction(), divergence(m).c_str(),
                     m.fraction() >= r.min_match ? "" : "  FAIL");
+      table << line;
+    }
+    return table.str();
+  }
+  if (!r.published_source.empty()) {
+    std::snprintf(line, sizeof line, "  %-10s %-12s %8s %10s %10s %10s\n", "population", "statistic", "n_run",
+                  "mean_run", "published", "deviation");
+    table << line;
+    for (const PublishedResult& p : r.published) {
+      std::snprintf(line, sizeof line, "  %-10s %-12s %8zu %10.4g %10.4g %10.4f%s\n", p.population.c_str(),
+                    p.statistic.c_str(), p.run.size(), p.run_mean, p.published, p.deviation, p.pass ? "" : "  FAIL");
       table << line;
     }
     return table.str();

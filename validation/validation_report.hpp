@@ -20,6 +20,15 @@ struct StatisticResult {
   bool pass = false;
 };
 
+/// One statistic of one population against a published mean.
+struct PublishedResult {
+  std::string population, statistic;
+  double run_mean = 0.0, published = 0.0;
+  double deviation = 0.0;    ///< |run - published| / |published|
+  std::vector<double> run;   ///< the run's sample
+  bool pass = false;
+};
+
 struct ValidationResult {
   std::string mode;  ///< "exact" or "stats"
   std::string run_file, reference_file;
@@ -29,6 +38,9 @@ struct ValidationResult {
   std::uint64_t neurons = 0;                      ///< stats: first neurons analysed (0: all)
   std::vector<ExactMatch> exact;
   std::vector<StatisticResult> stats;
+  std::string published_source;  ///< stats against published means: their citation
+  double mean_max = 0.0;         ///< largest relative deviation of a mean
+  std::vector<PublishedResult> published;
   bool pass = false;
 };
 

@@ -10,12 +10,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <sstream>
 
 #include "cli/commands.hpp"
 #include "io/spike_file.hpp"
 #include "myelin/error.hpp"
 #include "validation/exact_match.hpp"
+#include "validation/published_values.hpp"
 #include "validation/spike_statistics.hpp"
 #include "validation/validation_report.hpp"
 
@@ -107,6 +109,34 @@ void compare_statistics(const std::vector<PopulationSpikes>& run, const std::vec
   }
 }
 
+/// Stats mode against published means: the run's mean of each listed
+/// statistic, by relative deviation.
+void compare_published(const std::vector<PopulationSpikes>& run, const PublishedValues& ref, const std::string& summary,
+                       const StatsOptions& o, ValidationResult& r) {
+  r.pass = true;
+  r.published_source = ref.source;
+  for (const auto& [pop, means] : ref.means) {
+    const PopulationSpikes& q = population_in(run, pop, r.run_file, r.reference_file);
+    std::uint64_t n = population_size(summary, pop);
+    if (!n) n = largest_node(run, pop);
+    if (r.neurons) n = std::min<std::uint64_t>(n, r.neurons);
+    PopulationStatistics a = population_statistics(q, n, o);
+    for (const auto& [name, value] : means) {
+      PublishedResult p;
+      p.population = pop;
+      p.statistic = name;
+      p.published = value;
+      p.run = name == "rate" ? a.rate : name == "cv_isi" ? a.cv : name == "fano" ? a.fano : a.correlation;
+      p.run_mean = p.run.empty() ? 0.0 : std::accumulate(p.run.begin(), p.run.end(), 0.0) / static_cast<double>(p.run.size());
+      // A published zero is compared absolutely.
+      p.deviation = std::abs(p.run_mean - value) / (value != 0.0 ? std::abs(value) : 1.0);
+      p.pass = !p.run.empty() && p.deviation <= r.mean_max;
+      r.pass = r.pass && p.pass;
+      r.published.push_back(std::move(p));
+    }
+  }
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -122,6 +152,9 @@ int validate_command(const std::vector<std::string>& args) {
       "  included), ISI CVs, Fano factors and pairwise spike-count correlations, each\n"
       "  compared by Kolmogorov-Smirnov distance and effect size (Cohen's d), as in\n"
       "  NetworkUnit (Gutzen et al. 2018); for runs that are other realisations of a model.\n"
+      "  REF may instead be published means (a .toml file: source = \"citation\" and\n"
+      "  [populations.<name>] rate = Hz, cv_isi = ...): each mean is then compared by its\n"
+      "  relative deviation, at most --mean-max.\n"
       "--report DIR writes report.md, validation.json (every number and sample) and PNG\n"
       "  plots: raster.png (run and reference side by side) and, in stats mode,\n"
       "  distributions.png (histograms of each statistic, run over reference).\n"
@@ -149,6 +182,8 @@ int validate_command(const std::vector<std::string>& args) {
       ("t-start", po::value<double>(&so.t_start)->default_value(0.0), "stats: ms to leave out at the start (transient)")
       ("t-stop", po::value<double>(&so.t_stop), "stats: end of the analysed window in ms (default: the run's t_stop)")
       ("bin", po::value<double>(&so.bin)->default_value(5.0), "stats: bin for correlations (ms)")
+      ("mean-max", po::value<double>(&r.mean_max)->default_value(0.1),
+       "stats against published means: largest relative deviation of a mean that passes")
       ("neurons", po::value<std::uint64_t>(&r.neurons)->default_value(0),
        "stats: analyse only the first N neurons of each population (a reference recorded from a sample); "
        "0: all");
@@ -169,6 +204,15 @@ int validate_command(const std::vector<std::string>& args) {
                        std::string("no --") + o + " with --mode " + mode + " (it belongs to --mode " +
                            (mode == "stats" ? "exact" : "stats") + ")");
   r.mode = mode;
+  const bool published = fs::path(reference).extension() == ".toml";
+  if (published && mode != "stats")
+    throw InputError("myelin validate", "--mode", mode, "stats for a reference of published means (" + reference + ")");
+  for (const char* o : published ? std::vector<const char*>{"ks-max", "effect-max"} : std::vector<const char*>{"mean-max"})
+    if (!vm[o].defaulted())
+      throw InputError("myelin validate", std::string("--") + o, "",
+                       published ? std::string("no --") + o + " with published means (they are compared by --mean-max)"
+                                 : std::string("no --mean-max without a reference of published means (.toml)"));
+  if (!(r.mean_max >= 0.0)) throw InputError("myelin validate", "--mean-max", std::to_string(r.mean_max), "a fraction >= 0");
   const std::string summary = summary_of(run);
   r.run_file = spike_path(run, "RUN");
   r.reference_file = spike_path(reference, "--reference");
@@ -187,9 +231,12 @@ int validate_command(const std::vector<std::string>& args) {
       throw InputError("myelin validate", "--tolerance", "", "a tolerance in ms (RUN has no summary.json to take dt from)");
   }
   r.tolerance = tolerance;
-  const auto run_spikes = read_spike_file(r.run_file), ref_spikes = read_spike_file(r.reference_file);
+  const auto run_spikes = read_spike_file(r.run_file);
+  const auto ref_spikes = published ? std::vector<PopulationSpikes>{} : read_spike_file(r.reference_file);
   check_node_range(ref_spikes, summary, r.reference_file);
-  if (mode == "stats") {
+  if (published) {
+    compare_published(run_spikes, read_published_values(r.reference_file), summary, so, r);
+  } else if (mode == "stats") {
     compare_statistics(run_spikes, ref_spikes, summary, so, r);
   } else {
     r.exact = match_exact(run_spikes, ref_spikes, tolerance, r.run_file, r.reference_file);
@@ -199,8 +246,10 @@ int validate_command(const std::vector<std::string>& args) {
     std::printf("myelin validate: %s vs %s (stats, %g .. %g ms%s)\n%s%s\n", r.run_file.c_str(), r.reference_file.c_str(),
                 so.t_start, so.t_stop, r.neurons ? (", first " + std::to_string(r.neurons) + " neurons").c_str() : "",
                 validation_table(r).c_str(),
-                r.pass ? "PASS: every distribution within --ks-max and --effect-max"
-                       : "FAIL: a distribution differs beyond --ks-max or --effect-max");
+                r.pass ? (published ? "PASS: every mean within --mean-max of the published value"
+                                    : "PASS: every distribution within --ks-max and --effect-max")
+                       : (published ? "FAIL: a mean deviates beyond --mean-max from the published value"
+                                    : "FAIL: a distribution differs beyond --ks-max or --effect-max"));
   else
     std::printf("myelin validate: %s vs %s (exact, tolerance %g ms)\n%s%s\n", r.run_file.c_str(),
                 r.reference_file.c_str(), tolerance, validation_table(r).c_str(),

@@ -3,7 +3,8 @@
 # fails at the right population, node and time, --min-match relaxes it and
 # --report writes the table; in stats mode another seed of Brunel passes
 # and 20 % fewer spikes fail; malformed and mismatched files are refused
-# with exit 2. Usage: test_validate.sh MYELIN REPO WORKDIR
+# with exit 2; published means (.toml) pass and fail likewise.
+# Usage: test_validate.sh MYELIN REPO WORKDIR
 set -u
 source "$2/tests/mpi/mpi_env.sh" "$@"
 REF="$REPO/validation/cases/small_recurrent/reference.h5"
@@ -114,5 +115,24 @@ expect 0 "E +rate +100 +100 " -- "$MYELIN" validate b1 --reference b2 --mode sta
 expect 2 "bin" -- "$MYELIN" validate b1 --reference b2 --mode stats --bin 0
 mkdir -p bare && cp b1/spikes.h5 bare/
 expect 2 "t-stop" -- "$MYELIN" validate bare/spikes.h5 --reference b2 --mode stats
+# 5. Published means (a .toml reference): NEST's Brunel numbers pass, 20 %
+# higher ones fail on the rate; malformed files are refused.
+PUB="$REPO/validation/cases/brunel_nest/reference.toml"
+expect 0 "E +rate .* 28\.6 " -- "$MYELIN" validate b1 --reference "$PUB" --mode stats --t-start 100 --report prep
+[[ -s prep/distributions.png && -s prep/raster.png ]] && grep -q "NEST 3.9" prep/report.md && ok || bad "published report lacks its plots or source"
+printf 'source = "test"\n[populations.E]\nrate = 34.32\ncv_isi = 0.19\n' > higher.toml
+expect 3 "E +rate .*34\.32 .*FAIL" -- "$MYELIN" validate b1 --reference higher.toml --mode stats --t-start 100
+expect 0 "PASS" -- "$MYELIN" validate b1 --reference higher.toml --mode stats --t-start 100 --mean-max 0.25
+printf 'source = "test"\n[populations.E]\nfiring = 3.0\n' > unknown_stat.toml
+expect 2 "unknown_stat.toml: populations.E.firing: expected one of the statistics" -- "$MYELIN" validate b1 -r unknown_stat.toml --mode stats
+printf '[populations.E]\nrate = 3.0\n' > no_source.toml
+expect 2 "no_source.toml: source: expected the citation" -- "$MYELIN" validate b1 -r no_source.toml --mode stats
+printf 'source = "test"\n[populations.E]\nrate = "fast"\n' > not_number.toml
+expect 2 "not_number.toml: populations.E.rate: expected a number" -- "$MYELIN" validate b1 -r not_number.toml --mode stats
+printf 'source = "test"\n[populations.L23E]\nrate = 0.9\n' > other_pops.toml
+expect 2 "L23E" -- "$MYELIN" validate b1 -r other_pops.toml --mode stats
+expect 2 "stats for a reference of published means" -- "$MYELIN" validate b1 -r "$PUB"
+expect 2 "no --ks-max with published means" -- "$MYELIN" validate b1 -r "$PUB" --mode stats --ks-max 0.3
+expect 2 "no --mean-max without" -- "$MYELIN" validate b1 -r b2 --mode stats --mean-max 0.3
 echo "validate tests: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]
