@@ -158,9 +158,9 @@ int validate_command(const std::vector<std::string>& args) {
       "--report DIR writes report.md, validation.json (every number and sample) and PNG\n"
       "  plots: raster.png (run and reference side by side) and, in stats mode,\n"
       "  distributions.png (histograms of each statistic, run over reference).\n"
-      "Exit status: 0 pass; 3 below --min-match (exact) or beyond --ks-max or\n"
-      "--effect-max (stats); 2 bad input (unreadable or malformed files, mismatched\n"
-      "populations or node ids).\n\n"
+      "Exit status: 0 pass; 3 below --min-match (exact), beyond --ks-max or --effect-max\n"
+      "(stats) or --mean-max (published means); 2 bad input (unreadable or malformed\n"
+      "files, mismatched populations or node ids).\n\n"
       "Options");
   std::string run, reference, mode = "exact", report;
   ValidationResult r;
@@ -168,7 +168,8 @@ int validate_command(const std::vector<std::string>& args) {
   double tolerance = -1.0;
   opts.add_options()
       ("help,h", "show this help")
-      ("reference,r", po::value<std::string>(&reference), "reference spike file or directory (required)")
+      ("reference,r", po::value<std::string>(&reference),
+       "reference spike file or directory, or published means (.toml) (required)")
       ("mode", po::value<std::string>(&mode)->default_value("exact"), "exact or stats (see above)")
       ("report", po::value<std::string>(&report), "write report.md, validation.json and plots into DIR")
       ("no-plots", "with --report: leave out the PNG plots (they need /usr/bin/python3 with matplotlib, "
