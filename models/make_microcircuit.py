@@ -22,6 +22,11 @@ Usage: models/make_microcircuit.py [--scale S] [--t-stop MS] > models/microcircu
 """
 import argparse
 import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model_toml  # noqa: E402
 
 POPS = ["L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I"]
 N_FULL = [20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948]
@@ -93,15 +98,10 @@ initial = {{ V_m = {{ normal = {{ mean = {V0_MEAN[k]}, std = {V0_SD[k]} }} }} }}
             w = w_e * (2.0 if (src, tgt) == ("L4E", "L23E") else 1.0) * (1.0 if kind == "E" else G)
             bound = "min = 0.0" if w > 0 else "max = 0.0"
             d = DELAY[kind]
-            out.append(f"""
-[[projection]]
-source = "{src}"
-target = "{tgt}"
-rule = "fixed_total_number"
-N = {number}
-weight = {{ normal = {{ mean = {w!r}, std = {abs(w) * W_SD!r}, {bound} }} }}
-delay = {{ normal = {{ mean = {d}, std = {d * DELAY_SD}, min = 0.1 }} }}
-""")
+            out.append(model_toml.projection(
+                src, tgt, "fixed_total_number", N=number,
+                weight=f"{{ normal = {{ mean = {w!r}, std = {abs(w) * W_SD!r}, {bound} }} }}",
+                delay=f"{{ normal = {{ mean = {d}, std = {d * DELAY_SD}, min = 0.1 }} }}"))
     for k, pop in enumerate(POPS):
         out.append(f"""
 [[stimulus]]

@@ -12,7 +12,11 @@ areas, the graph placement finds them.
 
 Usage: models/make_multi_area.py [AREAS] > models/multi_area.toml
 """
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import model_toml  # noqa: E402
 
 AREAS = int(sys.argv[1]) if len(sys.argv) > 1 else 16
 NE, NI = 800, 200
@@ -45,15 +49,8 @@ initial = {{ V_m = {{ uniform = {{ min = -70.0, max = -55.0 }} }} }}
 
 
 def projection(src, tgt, k, w, dmin, dmax):
-    out.append(f"""
-[[projection]]
-source = "{src}"
-target = "{tgt}"
-rule = "fixed_indegree"
-indegree = {k}
-weight = {w}
-delay = {{ uniform = {{ min = {dmin}, max = {dmax} }} }}
-""")
+    out.append(model_toml.projection(src, tgt, "fixed_indegree", indegree=k, weight=w,
+                                     delay=f"{{ uniform = {{ min = {dmin}, max = {dmax} }} }}"))
 
 
 for a in range(AREAS):
