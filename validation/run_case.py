@@ -3,18 +3,20 @@
 model, the reference spike report, the mode and the thresholds of `myelin
 validate`. The model is run (under mpirun when the case asks for ranks),
 then validated against the reference with --report WORK/report. The exit
-status is validate's: 0 pass, 3 a regression, 2 bad input.
+status is validate's: 0 pass, 3 a regression, 2 bad input (1: a bad
+case.toml or a failed run).
 
 case.toml keys:
   description   one line: what the case shows
   model         the model file, relative to the case folder
-  reference     the SONATA spike report, relative to the case folder
-  generated_by  the command that produced the reference (documentation)
+  reference     the SONATA spike report, or published means (.toml, see
+                `myelin validate --help`), relative to the case folder
+  generated_by  how the reference was produced (documentation)
   mode          "exact" or "stats"
   ranks         MPI ranks (default 1); threads: per rank (default 1)
   [validate]    options of `myelin validate`, by their long names
-                (tolerance, min-match, ks-max, effect-max, t-start, t-stop,
-                bin, neurons)
+                (tolerance, min-match, ks-max, effect-max, mean-max, t-start,
+                t-stop, bin, neurons)
 
 Usage: run_case.py MYELIN CASE_DIR WORKDIR
 """
