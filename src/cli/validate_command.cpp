@@ -80,22 +80,32 @@ void check_node_range(const std::vector<PopulationSpikes>& ref, const std::strin
   }
 }
 
+/// The statistics by the names reports and published-means files use.
+const std::pair<const char*, std::vector<double> PopulationStatistics::*> statistics[] = {
+    {"rate", &PopulationStatistics::rate},
+    {"cv_isi", &PopulationStatistics::cv},
+    {"fano", &PopulationStatistics::fano},
+    {"correlation", &PopulationStatistics::correlation}};
+
+/// Neurons 0 .. n-1 of a population enter the statistics: its size from the
+/// run's summary.json (else the largest node id seen), at most --neurons.
+std::uint64_t analysed_neurons(const std::string& summary, const std::string& pop, std::uint64_t seen,
+                               std::uint64_t limit) {
+  std::uint64_t n = population_size(summary, pop);
+  if (!n) n = seen;
+  return limit ? std::min(n, limit) : n;
+}
+
 /// Stats mode: each population's distributions compared.
 void compare_statistics(const std::vector<PopulationSpikes>& run, const std::vector<PopulationSpikes>& ref,
                         const std::string& summary, const StatsOptions& o, ValidationResult& r) {
   r.pass = true;
   for (const PopulationSpikes& p : ref) {
     const PopulationSpikes& q = population_in(run, p.population, r.run_file, r.reference_file);
-    std::uint64_t n = population_size(summary, p.population);
-    if (!n) n = std::max(largest_node(run, p.population), largest_node(ref, p.population));
-    if (r.neurons) n = std::min<std::uint64_t>(n, r.neurons);
+    const std::uint64_t n = analysed_neurons(
+        summary, p.population, std::max(largest_node(run, p.population), largest_node(ref, p.population)), r.neurons);
     PopulationStatistics a = population_statistics(q, n, o), b = population_statistics(p, n, o);
-    const std::pair<const char*, std::vector<double> PopulationStatistics::*> stats[] = {
-        {"rate", &PopulationStatistics::rate},
-        {"cv_isi", &PopulationStatistics::cv},
-        {"fano", &PopulationStatistics::fano},
-        {"correlation", &PopulationStatistics::correlation}};
-    for (const auto& [name, member] : stats) {
+    for (const auto& [name, member] : statistics) {
       StatisticResult s;
       s.population = p.population;
       s.statistic = name;
@@ -117,16 +127,16 @@ void compare_published(const std::vector<PopulationSpikes>& run, const Published
   r.published_source = ref.source;
   for (const auto& [pop, means] : ref.means) {
     const PopulationSpikes& q = population_in(run, pop, r.run_file, r.reference_file);
-    std::uint64_t n = population_size(summary, pop);
-    if (!n) n = largest_node(run, pop);
-    if (r.neurons) n = std::min<std::uint64_t>(n, r.neurons);
-    PopulationStatistics a = population_statistics(q, n, o);
-    for (const auto& [name, value] : means) {
+    PopulationStatistics a = population_statistics(q, analysed_neurons(summary, pop, largest_node(run, pop), r.neurons), o);
+    for (const auto& [name, member] : statistics) {
+      const auto it = means.find(name);
+      if (it == means.end()) continue;
+      const double value = it->second;
       PublishedResult p;
       p.population = pop;
       p.statistic = name;
       p.published = value;
-      p.run = name == "rate" ? a.rate : name == "cv_isi" ? a.cv : name == "fano" ? a.fano : a.correlation;
+      p.run = std::move(a.*member);
       p.run_mean = p.run.empty() ? 0.0 : std::accumulate(p.run.begin(), p.run.end(), 0.0) / static_cast<double>(p.run.size());
       // A published zero is compared absolutely.
       p.deviation = std::abs(p.run_mean - value) / (value != 0.0 ? std::abs(value) : 1.0);
