@@ -9,8 +9,6 @@ Usage: generate.py OUT.h5
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 import brian2 as b2  # noqa: E402
 
