@@ -27,12 +27,6 @@ namespace {
 using test::ensure_mpi;
 fs::path temp_dir(const std::string& name) { return test::fresh_dir("plasticity_" + name); }
 
-ModelSpec model_from(const std::string& text, const std::string& name) {
-  const auto path = (temp_dir(name + "_model") / "m.toml").string();
-  std::ofstream(path) << text;
-  return load_model(path);
-}
-
 /// Two parrots firing Poisson trains onto two LIF neurons driven hard
 /// enough to fire on their own: every pair order and interval occurs.
 std::string network(const std::string& synapse_model, const std::string& params, double delay_ms, double t_stop) {
@@ -179,7 +173,7 @@ void expect_stdp_rule(const std::string& model, bool nearest, double mu, const s
   const double tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, wmax = 100.0;
   const std::string params = "tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, mu_plus = " +
                              std::to_string(mu) + ", mu_minus = " + std::to_string(mu) + ", Wmax = 100.0";
-  const ModelSpec m = model_from(network(model, params, 1.5, 2000.0), name);
+  const ModelSpec m = test::model_from(network(model, params, 1.5, 2000.0), name);
   const PlasticRun r = run_model(m, name, 2, "pre_trace", "post_trace");
   ASSERT_EQ(r.edges.weight.size(), 4u);
   EXPECT_EQ(r.summary.plastic_synapses, 4u);
@@ -223,12 +217,12 @@ TEST(Plasticity, VogelsSprekelerMatchesTheRule) {
                      return std::copysign(n > 0 ? n : 0.0, wmax);
                    },
                    [=](double w, double x, double) { return fac(w, x); }};
-  expect_rule(model_from(text, "vogels"), "vogels", -40.0, 1.2, 2000.0, ref);
+  expect_rule(test::model_from(text, "vogels"), "vogels", -40.0, 1.2, 2000.0, ref);
 }
 
 TEST(Plasticity, SymmetricStdpMatchesTheRule) {
   const double tp = 10.0, tm = 40.0, eta = 0.02, alpha = 0.6, wmax = 90.0;
-  const ModelSpec m = model_from(
+  const ModelSpec m = test::model_from(
       network("stdp_symmetric_synapse", "tau_plus = 10.0, tau_minus = 40.0, eta = 0.02, alpha = 0.6, Wmax = 90.0", 0.8,
               2000.0),
       "symmetric");
@@ -246,7 +240,7 @@ TEST(Plasticity, SynapticScalingMatchesTheRule) {
   std::string text = network("stdp_synapse", "lambda = 0.0, Wmax = 100.0", 1.0, t_stop);
   text.replace(text.find("synapse = {"), 0,
                "scaling = { target_rate = 20.0, beta = 0.4, tau = 300.0, interval = 50.0 }\n");
-  const PlasticRun r = run_model(model_from(text, "scaling"), "scaling", 2);
+  const PlasticRun r = run_model(test::model_from(text, "scaling"), "scaling", 2);
   ASSERT_EQ(r.edges.weight.size(), 4u);
   for (std::size_t k = 0; k < 4; ++k) {
     const auto post = train(r.spikes, 1, r.edges.target[k]);
@@ -321,7 +315,7 @@ TEST(Plasticity, DopamineStdpWithATimeSeriesMatchesTheRule) {
   std::string text = network("stdp_dopamine_synapse", dopamine_params, 1.5, 1500.0);
   text.replace(text.find("synapse = {"), 0,
                "modulator = { times = [200.0, 400.0, 700.0, 900.0], values = [1.5, 0.0, -0.8, 0.0] }\n");
-  const PlasticRun r = run_model(model_from(text, "dopamine_series"), "dopamine_series", 2);
+  const PlasticRun r = run_model(test::model_from(text, "dopamine_series"), "dopamine_series", 2);
   ASSERT_EQ(r.edges.weight.size(), 4u);
   const std::vector<std::tuple<long, int, double>> mod = {{2000, 1, 1.5}, {4000, 1, 0.0}, {7000, 1, -0.8}, {9000, 1, 0.0}};
   for (std::size_t k = 0; k < 4; ++k) {
@@ -340,7 +334,7 @@ TEST(Plasticity, DopamineStdpWithAModulatorPopulationMatchesTheRule) {
   text.replace(text.find("synapse = {"), 0, "modulator = { population = \"DA\", delay = 2.0 }\n");
   text += "[[population]]\nname = \"DA\"\nmodel = \"parrot_neuron\"\nsize = 3\n"
           "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"DA\"\nrate = 8.0\nweight = 1.0\n";
-  const PlasticRun r = run_model(model_from(text, "dopamine_pop"), "dopamine_pop", 2);
+  const PlasticRun r = run_model(test::model_from(text, "dopamine_pop"), "dopamine_pop", 2);
   ASSERT_EQ(r.edges.weight.size(), 4u);
   std::vector<std::tuple<long, int, double>> mod;
   for (double t : r.spikes.times[2]) mod.emplace_back(std::lround(t * 10.0) - 1 + 20, 0, 1.0 / 150.0);
@@ -357,7 +351,7 @@ TEST(Plasticity, DopamineStdpWithAModulatorPopulationMatchesTheRule) {
 
 TEST(Plasticity, StdpWeightsStayWithinBounds) {
   // A large learning rate drives weights onto both bounds.
-  const ModelSpec m = model_from(
+  const ModelSpec m = test::model_from(
       network("stdp_synapse", "lambda = 0.5, alpha = 1.0, mu_plus = 0.0, mu_minus = 0.0, Wmax = 60.0", 1.0, 1000.0),
       "bounds");
   const PlasticRun r = run_model(m, "bounds", 1);
@@ -368,7 +362,7 @@ TEST(Plasticity, StdpWeightsStayWithinBounds) {
 }
 
 TEST(Plasticity, SameWeightsForOneAndTwoThreads) {
-  const ModelSpec m = model_from(network("stdp_synapse", "lambda = 0.05, mu_plus = 0.0, mu_minus = 0.0", 0.7, 1500.0),
+  const ModelSpec m = test::model_from(network("stdp_synapse", "lambda = 0.05, mu_plus = 0.0, mu_minus = 0.0", 0.7, 1500.0),
                                  "threads");
   const PlasticRun a = run_model(m, "threads1", 1), b = run_model(m, "threads2", 2);
   EXPECT_EQ(a.edges.weight, b.edges.weight);
@@ -377,7 +371,7 @@ TEST(Plasticity, SameWeightsForOneAndTwoThreads) {
 
 TEST(Plasticity, TsodyksStateMatchesTheRecurrence) {
   const double U = 0.3, tau_rec = 120.0, tau_fac = 45.0, delay = 2.0;
-  const ModelSpec m = model_from(network("tsodyks2_synapse", "U = 0.3, tau_rec = 120.0, tau_fac = 45.0", delay, 1000.0),
+  const ModelSpec m = test::model_from(network("tsodyks2_synapse", "U = 0.3, tau_rec = 120.0, tau_fac = 45.0", delay, 1000.0),
                                  "tsodyks");
   const PlasticRun r = run_model(m, "tsodyks", 2, "u", "x");
   ASSERT_EQ(r.edges.weight.size(), 4u);
@@ -402,7 +396,7 @@ TEST(Plasticity, TsodyksStateMatchesTheRecurrence) {
 TEST(Plasticity, BadSynapseParametersAreInputErrors) {
   const auto expect_error = [](const std::string& model, const std::string& params, const std::string& what) {
     try {
-      model_from(network(model, params, 1.0, 10.0), "bad");
+      test::model_from(network(model, params, 1.0, 10.0), "bad");
       ADD_FAILURE() << "accepted " << model << " { " << params << " }";
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();

@@ -9,18 +9,13 @@
 
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
+#include "test_support.hpp"
 
 using namespace myelin;
 
 namespace {
 
-ModelSpec model_from(const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("myelin_sim_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto path = (dir / "m.toml").string();
-  std::ofstream(path) << text;
-  return load_model(path);
-}
+ModelSpec model_from(const std::string& text) { return test::model_from(text, "sim"); }
 
 SpikeTrains simulate(const ModelSpec& m, int threads, RunSummary* summary = nullptr) {
   RunOptions o;
