@@ -8,22 +8,28 @@
 //   cond: I_syn = -g_ex (V - E_ex) - g_in (V - E_in);  psc: I_syn = I_ex + I_in
 //   synaptic variables decay exponentially (tau_syn_ex, tau_syn_in).
 //
-// Integration: RK4 with rk4::substeps substeps per step, synaptic
-// variables in closed form. The upswing is kept stable as NEST does: the
-// right-hand side sees V bounded by V_peak (in the exponential and in the
-// adaptation), so a substep that crosses V_peak overshoots V but cannot
-// blow up or corrupt w. One step k: integrate; synaptic input(k) is added;
-// if refractory, count down with V clamped at V_reset (dV/dt = 0); else if
-// V >= V_peak: spike, V <- V_reset, w <- w + b, refractory for t_ref.
-// Delta_T = 0 drops the exponential (then V_peak acts as the threshold).
+// Integration as NEST's: the embedded Runge-Kutta-Fehlberg 4(5) with
+// adaptive steps and error tolerance gsl_error_tol (neurons/rkf45.hpp), on
+// V, w and both synaptic variables. The right-hand side sees V bounded by
+// V_peak (in the exponential and in the adaptation), so the upswing cannot
+// blow up. After every internal step the threshold is checked: at
+// V >= V_peak (V_th when Delta_T = 0) the neuron spikes, V <- V_reset and
+// w <- w + b inside the simulation step, and integration goes on from
+// there, refractory (dV/dt = 0, V held at V_reset) for t_ref. Synaptic
+// input arriving in step k is added after the step is integrated. The
+// integrator's step size is state (NEST keeps it per neuron too), so a
+// checkpoint continues it exactly. With t_ref = 0 a second crossing in the
+// same step resets again but is reported as one spike (NEST sends two).
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <limits>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "neurons/model_info.hpp"
-#include "neurons/rk4.hpp"
+#include "neurons/rkf45.hpp"
 
 namespace myelin {
 
@@ -35,7 +41,7 @@ struct Aeif {
   struct Parameters {
     double C_m = 281.0, g_L = 30.0, E_L = -70.6, Delta_T = 2.0, V_th = -50.4, V_peak = 0.0, V_reset = -60.0;
     double t_ref = 0.0, a = 4.0, b = 80.5, tau_w = 144.0, E_ex = 0.0, E_in = -85.0;
-    double tau_syn_ex = 0.2, tau_syn_in = 2.0, I_e = 0.0;
+    double tau_syn_ex = 0.2, tau_syn_in = 2.0, I_e = 0.0, gsl_error_tol = 1e-6;
   };
   static std::vector<FieldInfo> parameter_info() {
     std::vector<FieldInfo> f = {
@@ -54,7 +60,8 @@ struct Aeif {
         {"E_in", Dimension::voltage, -85.0, "inhibitory reversal potential (mV; cond only)"},
         {"tau_syn_ex", Dimension::time, 0.2, "excitatory synaptic decay time (ms)"},
         {"tau_syn_in", Dimension::time, 2.0, "inhibitory synaptic decay time (ms)"},
-        {"I_e", Dimension::current, 0.0, "constant input current (pA)"}};
+        {"I_e", Dimension::current, 0.0, "constant input current (pA)"},
+        {"gsl_error_tol", Dimension::dimensionless, 1e-6, "error tolerance of the adaptive integrator (NEST's)"}};
     if (!Cond) {
       f.erase(f.begin() + 11, f.begin() + 13);  // no reversal potentials
     }
@@ -71,26 +78,52 @@ struct Aeif {
   static Parameters make_parameters(const std::vector<double>& v) {
     Parameters p;
     double* fields[] = {&p.C_m, &p.g_L, &p.E_L, &p.Delta_T, &p.V_th, &p.V_peak, &p.V_reset, &p.t_ref,
-                        &p.a,   &p.b,   &p.tau_w, &p.E_ex, &p.E_in, &p.tau_syn_ex, &p.tau_syn_in, &p.I_e};
-    for (std::size_t i = 0, k = 0; i < 16; ++i) {
+                        &p.a,   &p.b,   &p.tau_w, &p.E_ex, &p.E_in, &p.tau_syn_ex, &p.tau_syn_in, &p.I_e, &p.gsl_error_tol};
+    for (std::size_t i = 0, k = 0; i < 17; ++i) {
       if (!Cond && (i == 11 || i == 12)) continue;
       *fields[i] = v[k++];
     }
     return p;
   }
 
-  struct Propagators : rk4::ExpSynapseSubsteps {
+  /// NEST's checks (aeif_psc_exp.cpp, Parameters_::set), beyond the common ones.
+  static std::string check(const Parameters& p, std::string* field) {
+    // exp((V_peak - V_th) / Delta_T) must stay 1e20 below overflow, as NEST requires.
+    const double max_exp_arg = std::log(std::numeric_limits<double>::max() / 1e20);
+    const std::pair<const char*, const char*> problems[] = {
+        {"V_reset", p.V_reset < p.V_peak ? nullptr : "V_reset below V_peak"},
+        {"Delta_T", p.Delta_T >= 0 ? nullptr : "a non-negative Delta_T"},
+        {"V_peak", p.V_peak >= p.V_th ? nullptr : "V_peak at or above V_th"},
+        {"V_peak", !(p.Delta_T > 0) || (p.V_peak - p.V_th) / p.Delta_T < max_exp_arg
+                       ? nullptr
+                       : "(V_peak - V_th) / Delta_T small enough that the exponential cannot overflow at the peak"},
+        {"gsl_error_tol", p.gsl_error_tol > 0 ? nullptr : "a positive error tolerance"}};
+    for (const auto& [name, why] : problems)
+      if (why) {
+        *field = name;
+        return why;
+      }
+    field->clear();
+    return "";
+  }
+
+  struct Propagators {
     Parameters p;
-    double ref_steps;
-    Propagators(const Parameters& q, double dt)
-        : ExpSynapseSubsteps(dt, q.tau_syn_ex, q.tau_syn_in), p(q), ref_steps(std::round(q.t_ref / dt)) {}
+    double dt;          ///< the simulation step (ms)
+    double h0;          ///< the integrator's first step, NEST's min(0.01 ms, dt)
+    double ref_steps;   ///< t_ref in steps
+    double spike_at;    ///< spike detection: V_peak, or V_th without the exponential
+    Propagators(const Parameters& q, double dt_)
+        : p(q), dt(dt_), h0(std::min(0.01, dt_)), ref_steps(std::round(q.t_ref / dt_)),
+          spike_at(q.Delta_T > 0 ? q.V_peak : q.V_th) {}
   };
 
   /// State variables (see IafPscExp::Var); s_ex/s_in: conductances (nS) or
   /// currents (pA).
-  enum Var : std::size_t { V_, w_, s_ex_, s_in_, I_dc_, ref_, n_vars };
-  static constexpr const char* var_names[n_vars] = {"V_m", "w", Cond ? "g_ex" : "I_ex", Cond ? "g_in" : "I_in",
-                                                    "I_dc", "refractory_steps"};
+  /// h: the integrator's proposed step (ms; 0 before the first step).
+  enum Var : std::size_t { V_, w_, s_ex_, s_in_, I_dc_, ref_, h_, n_vars };
+  static constexpr const char* var_names[n_vars] = {"V_m",  "w", Cond ? "g_ex" : "I_ex", Cond ? "g_in" : "I_in",
+                                                    "I_dc", "refractory_steps", "integration_step"};
 
   /// The names of state_info(), in the order of Var.
   static constexpr const char* state_names[4] = {"V_m", "w", Cond ? "g_ex" : "I_syn_ex", Cond ? "g_in" : "I_syn_in"};
@@ -107,39 +140,40 @@ struct Aeif {
 
   static double step(double (&x)[n_vars], const Propagators& q, double in_ex, double in_in) {
     const Parameters& p = q.p;
-    const bool refractory = x[ref_] > 0.0;
     const double I = p.I_e + x[I_dc_];
-    for (int k = 0; k < q.n; ++k) {
-      double se[3], si[3];
-      q.ex(x[s_ex_], se);
-      q.in(x[s_in_], si);
-      double y[2] = {x[V_], x[w_]};
-      rk4::step(y, q.h, [&](int s, const double (&u)[2], double (&du)[2]) {
-        const double v = std::min(u[0], p.V_peak);
-        const double spike = p.Delta_T > 0 ? p.g_L * p.Delta_T * std::exp((v - p.V_th) / p.Delta_T) : 0.0;
-        const double syn = Cond ? -se[s] * (v - p.E_ex) - si[s] * (v - p.E_in) : se[s] + si[s];
-        du[0] = refractory ? 0.0 : (-p.g_L * (v - p.E_L) + spike - u[1] + syn + I) / p.C_m;
-        du[1] = (p.a * (v - p.E_L) - u[1]) / p.tau_w;
-      });
-      x[V_] = y[0];
-      x[w_] = y[1];
-      x[s_ex_] = se[2];
-      x[s_in_] = si[2];
+    // y = (V, w, s_ex, s_in); the refractory state may change inside the step.
+    auto rhs = [&](const double (&y)[4], double (&dy)[4]) {
+      const bool refractory = x[ref_] > 0.0;
+      const double v = refractory ? p.V_reset : std::min(y[0], p.V_peak);
+      const double spike = p.Delta_T > 0 ? p.g_L * p.Delta_T * std::exp((v - p.V_th) / p.Delta_T) : 0.0;
+      const double syn = Cond ? -y[2] * (v - p.E_ex) - y[3] * (v - p.E_in) : y[2] + y[3];
+      dy[0] = refractory ? 0.0 : (-p.g_L * (v - p.E_L) + spike - y[1] + syn + I) / p.C_m;
+      dy[1] = (p.a * (v - p.E_L) - y[1]) / p.tau_w;
+      dy[2] = -y[2] / p.tau_syn_ex;
+      dy[3] = -y[3] / p.tau_syn_in;
+    };
+    double y[4] = {x[V_], x[w_], x[s_ex_], x[s_in_]};
+    double h = x[h_] > 0.0 ? x[h_] : q.h0;
+    double fired = 0.0;
+    for (double t = 0.0; t < q.dt;) {
+      rkf45::evolve(y, t, q.dt, h, p.gsl_error_tol, rhs);
+      if (x[ref_] > 0.0) {
+        y[0] = p.V_reset;
+      } else if (y[0] >= q.spike_at) {
+        y[0] = p.V_reset;
+        y[1] += p.b;
+        // One more than t_ref's steps: the count-down below takes one in this step.
+        x[ref_] = q.ref_steps > 0.0 ? q.ref_steps + 1.0 : 0.0;
+        fired = 1.0;
+      }
     }
-    x[s_ex_] += in_ex;
-    x[s_in_] += Cond ? -in_in : in_in;  // conductances are positive; currents keep their sign
-    if (refractory) {
-      x[ref_] -= 1.0;
-      x[V_] = p.V_reset;
-      return 0.0;
-    }
-    if (x[V_] >= p.V_peak) {
-      x[V_] = p.V_reset;
-      x[w_] += p.b;
-      x[ref_] = q.ref_steps;
-      return 1.0;
-    }
-    return 0.0;
+    if (x[ref_] > 0.0) x[ref_] -= 1.0;
+    x[V_] = y[0];
+    x[w_] = y[1];
+    x[s_ex_] = y[2] + in_ex;
+    x[s_in_] = y[3] + (Cond ? -in_in : in_in);  // conductances are positive; currents keep their sign
+    x[h_] = h;
+    return fired;
   }
 };
 

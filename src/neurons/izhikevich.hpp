@@ -48,7 +48,7 @@ struct Izhikevich {
   }
   static std::vector<FieldInfo> state_info() {
     return {{"V_m", Dimension::voltage, -65.0, "membrane potential (mV)"},
-            {"U_m", Dimension::dimensionless, -13.0, "recovery variable (default b * -65)"}};
+            {"U_m", Dimension::dimensionless, 0.0, "recovery variable (NEST's default 0)"}};
   }
   static Parameters make_parameters(const std::vector<double>& v) {
     return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
@@ -69,8 +69,8 @@ struct Izhikevich {
     if (var == "V_m") s[V_][i] = value;
     else if (var == "U_m") s[U_][i] = value;
   }
-  static double initial_default(const Parameters& p, const std::string& var) {
-    return var == "V_m" ? -65.0 : p.b * -65.0;
+  static double initial_default(const Parameters&, const std::string& var) {
+    return var == "V_m" ? -65.0 : 0.0;  // NEST's initial state, whatever b is
   }
   template <class Lanes>
   static double get(const Lanes& l, std::size_t j, const Parameters&, int var) {

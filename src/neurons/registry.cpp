@@ -14,10 +14,14 @@ namespace {
 
 template <class Model>
 ModelEntry entry() {
-  return ModelEntry{Model::name, Model::parameter_info(), Model::state_info(), Model::weight_dim,
-                    [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
-                      return std::make_unique<GroupImpl<Model>>(Model::make_parameters(p), dt, n);
-                    }};
+  ModelEntry e{Model::name, Model::parameter_info(), Model::state_info(), Model::weight_dim,
+               [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
+                 return std::make_unique<GroupImpl<Model>>(Model::make_parameters(p), dt, n);
+               },
+               nullptr};
+  if constexpr (requires(const typename Model::Parameters& q, std::string* f) { Model::check(q, f); })
+    e.check = [](const std::vector<double>& p, std::string* field) { return Model::check(Model::make_parameters(p), field); };
+  return e;
 }
 
 }  // namespace
@@ -62,10 +66,11 @@ std::string check_parameters(const ModelEntry& m, const std::vector<double>& val
     if (f.name == "V_reset") { v_reset = v; has_reset = true; }
     if (f.name == "V_th") { v_th = v; has_th = true; }
   }
+  // A model with its own checks says how V_reset relates to its threshold.
   *field = "V_reset";
-  if (has_reset && has_th && !(v_reset < v_th)) return "V_reset below V_th";
+  if (!m.check && has_reset && has_th && !(v_reset < v_th)) return "V_reset below V_th";
   field->clear();
-  return "";
+  return m.check ? m.check(values, field) : "";
 }
 
 }  // namespace myelin

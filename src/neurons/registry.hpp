@@ -19,6 +19,9 @@ struct ModelEntry {
   /// conductance (nS) or a voltage jump (mV).
   Dimension weight_dim = Dimension::current;
   std::function<std::unique_ptr<NeuronGroup>(const std::vector<double>& params, double dt, std::size_t n)> make;
+  /// The model's own checks beyond the common ones (NEST's per model):
+  /// returns the first problem or "", naming its field in *field.
+  std::function<std::string(const std::vector<double>& params, std::string* field)> check;
 };
 
 const std::vector<ModelEntry>& neuron_models();
@@ -28,7 +31,8 @@ const ModelEntry* find_neuron_model(const std::string& name);
 std::string neuron_model_names();
 
 /// Checks values that make a model meaningless (C_m <= 0, tau <= 0,
-/// t_ref < 0, V_reset >= V_th); returns the first problem or "".
+/// t_ref < 0, V_reset >= V_th), then the model's own checks; returns the
+/// first problem or "".
 std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field);
 
 }  // namespace myelin

@@ -1,7 +1,8 @@
 // The adaptive LIF models in whole runs: arlif without adaptation is
 // iaf_psc_exp, its reset adaptation lengthens intervals; iaf_psc_exp_ip
-// steers its rate to the target. (validation/neuron_models compares both
-// with Brian2 step by step.)
+// steers its rate to the target; the AdEx models' threshold, convergence
+// and NEST's parameter checks. (validation/neuron_models compares them with
+// Brian2 step by step, validation/cases/nest_neurons with NEST's semantics.)
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -85,4 +86,44 @@ TEST(NeuronModels, BadAdaptationParametersAreInputErrors) {
   EXPECT_THROW(model_from(std::string(run_header(10.0)) + population("A", "arlif", "tau_reset = -5.0")), InputError);
   EXPECT_THROW(model_from(std::string(run_header(10.0)) + population("A", "iaf_psc_exp_ip", "target_rate = \"5 mV\"")),
                InputError);
+}
+
+TEST(NeuronModels, AdexWithoutExponentialSpikesAtVth) {
+  // NEST: with Delta_T = 0 the threshold is V_th, not V_peak. Here V tends
+  // to E_L + I_e / g_L = -47.3 mV: above V_th (-50.4), far below V_peak (0).
+  for (const char* model : {"aeif_psc_exp", "aeif_cond_exp"}) {
+    const SpikeTrains s = simulate(model_from(std::string(run_header(200.0)) +
+                                              population("A", model, "I_e = 700.0, Delta_T = 0.0, a = 0.0, b = 0.0")));
+    EXPECT_GT(s.times[0].size(), 5u) << model << " never reached V_th";
+  }
+}
+
+TEST(NeuronModels, AdexSpikeTimesAreConvergedAtNestsTolerance) {
+  // The adaptive integrator at NEST's gsl_error_tol (1e-6) and at 1e-10
+  // gives the same spikes; a fixed-step or broken error control would not
+  // (the upswing needs steps of 1e-6 ms).
+  // One neuron per run, so that both draw the same Poisson input (keyed by gid).
+  const auto spikes = [](const std::string& params) {
+    return simulate(model_from(std::string(run_header(1000.0)) + population("A", "aeif_psc_exp", params) +
+                               "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = [\"A\"]\nrate = 3000.0\n"
+                               "weight = 150.0\ndelay = 1.0\n"))
+        .times[0];
+  };
+  const std::vector<double> nest = spikes("I_e = 700.0"), tight = spikes("I_e = 700.0, gsl_error_tol = 1e-10");
+  ASSERT_GT(nest.size(), 10u);
+  EXPECT_EQ(nest, tight);
+}
+
+TEST(NeuronModels, AdexParametersAreCheckedAsNestDoes) {
+  const auto bad = [](const char* params) {
+    EXPECT_THROW(model_from(std::string(run_header(10.0)) + population("A", "aeif_cond_exp", params)), InputError)
+        << params;
+  };
+  bad("V_reset = 0.0");           // V_reset < V_peak
+  bad("V_peak = -55.0");          // V_peak >= V_th
+  bad("Delta_T = -1.0");
+  bad("Delta_T = 0.01");          // exp((V_peak - V_th) / Delta_T) overflows
+  bad("gsl_error_tol = 0.0");
+  // NEST allows a reset above V_th (bursting sets use it).
+  EXPECT_NO_THROW(model_from(std::string(run_header(10.0)) + population("A", "aeif_cond_exp", "V_reset = -48.0")));
 }

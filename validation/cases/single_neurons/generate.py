@@ -93,6 +93,7 @@ def model_toml(path):
             f.write(f'\n[[population]]\nname = "{name}"\nmodel = "{model}"\nsize = 1\n')
             if p:
                 f.write(f"params = {{ {p} }}\n")
+            f.write(nm.initial(model, params))
             trains = [(sorted(ex + inh), weights[0])] if model == "parrot_neuron" else [(ex, weights[0]), (inh, weights[1])]
             for times, w in trains:
                 f.write(f'\n[[stimulus]]\ntype = "spike_generator"\ntargets = ["{name}"]\nspike_times = {times}\n'
