@@ -15,8 +15,12 @@ case.toml keys:
   mode          "exact" or "stats"
   ranks         MPI ranks (default 1); threads: per rank (default 1)
   [validate]    options of `myelin validate`, by their long names
-                (tolerance, min-match, ks-max, effect-max, mean-max, t-start,
-                t-stop, bin, neurons)
+                (tolerance, min-match, ks-max, effect-max, ks-limits,
+                ks-alpha, mean-max, t-start, t-stop, bin, neurons); a file
+                option (ks-limits) is relative to the case folder
+  [[also]]      further checks of the same run, each with its own
+                reference, mode, generated_by and [also.validate]; the case
+                fails if any check does
 
 Usage: run_case.py MYELIN CASE_DIR WORKDIR
 """
@@ -26,7 +30,9 @@ import subprocess
 import sys
 import tomllib
 
-KEYS = {"description", "model", "reference", "generated_by", "mode", "ranks", "threads", "validate"}
+KEYS = {"description", "model", "reference", "generated_by", "mode", "ranks", "threads", "validate", "also"}
+ALSO_KEYS = {"reference", "generated_by", "mode", "validate"}
+FILE_OPTIONS = ("ks-limits",)
 
 
 def fail(case, msg):
@@ -50,7 +56,26 @@ def load_case(case):
     c["name"] = os.path.basename(os.path.normpath(case))
     c["model_path"] = os.path.normpath(os.path.join(case, c["model"]))
     c["reference_path"] = os.path.normpath(os.path.join(case, c["reference"]))
+    c["checks"] = [c] + [load_check(case, i, a) for i, a in enumerate(c.get("also", []))]
+    for check in c["checks"]:
+        v = check.setdefault("validate", {})
+        for key in FILE_OPTIONS:
+            if key in v:
+                v[key] = os.path.normpath(os.path.join(case, v[key]))
     return c
+
+
+def load_check(case, i, a):
+    """One [[also]] table: another reference for the same run."""
+    if not isinstance(a, dict):
+        fail(case, f"also[{i}] is not a table")
+    unknown = set(a) - ALSO_KEYS
+    if unknown:
+        fail(case, f"also[{i}]: unknown keys {sorted(unknown)} (known: {sorted(ALSO_KEYS)})")
+    for key in ("reference", "mode"):
+        if key not in a:
+            fail(case, f"also[{i}]: '{key}' is missing")
+    return dict(a, reference_path=os.path.normpath(os.path.join(case, a["reference"])))
 
 
 def run_model(myelin, c, out, seed=None):
@@ -74,7 +99,7 @@ def validate_command(myelin, c, run, reference, report, thresholds=True):
     `thresholds` is false (to measure, not to judge)."""
     cmd = [myelin, "validate", run, "--reference", reference, "--mode", c["mode"], "--report", report]
     for key, value in c.get("validate", {}).items():
-        if thresholds or key not in ("ks-max", "effect-max", "min-match"):
+        if thresholds or key not in ("ks-max", "effect-max", "ks-limits", "ks-alpha", "min-match"):
             cmd += [f"--{key}", str(value)]
     return cmd
 
@@ -87,9 +112,15 @@ def main(myelin, case, work):
     print(f"case {c['name']}: {c.get('description', '')}")
     print(f"  reference: {c['reference']} ({c.get('generated_by', 'origin not stated')})")
     run_model(myelin, c, os.path.join(work, "run"))
-    cmd = validate_command(myelin, c, os.path.join(work, "run"), c["reference_path"], os.path.join(work, "report"))
-    print("  $ " + " ".join(cmd), flush=True)
-    sys.exit(subprocess.run(cmd).returncode)
+    status = 0
+    for i, check in enumerate(c["checks"]):
+        report = os.path.join(work, "report" if i == 0 else f"report_{i}")
+        if i:
+            print(f"  also: {check['reference']} ({check.get('generated_by', 'origin not stated')})")
+        cmd = validate_command(myelin, check, os.path.join(work, "run"), check["reference_path"], report)
+        print("  $ " + " ".join(cmd), flush=True)
+        status = max(status, subprocess.run(cmd).returncode)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

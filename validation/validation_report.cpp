@@ -79,14 +79,17 @@ std::string markdown(const ValidationResult& r) {
   } else {
     md << "window: " << r.t_start << " .. " << r.t_stop << " ms";
     if (r.neurons) md << ", the first " << r.neurons << " neurons of each population";
-    md << ", KS max " << r.ks_max << ", |effect| max " << r.effect_max << "\n\n"
-       << "| population | statistic | n run | n ref | mean run | mean ref | KS distance | p | effect size |\n"
-       << "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+    if (r.ks_limits.empty()) md << ", KS max " << r.ks_max << ", |effect| max " << r.effect_max;
+    else md << ", KS limits from " << r.ks_limits << " (KS only)";
+    if (r.ks_alpha > 0) md << ", each raised to the KS critical value at alpha = " << r.ks_alpha;
+    md << "\n\n"
+       << "| population | statistic | n run | n ref | mean run | mean ref | KS distance | KS limit | p | effect size |\n"
+       << "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
     for (const StatisticResult& s : r.stats) {
       const SampleComparison& c = s.comparison;
       md << "| " << s.population << " | " << s.statistic << " | " << c.n_run << " | " << c.n_ref << " | " << c.mean_run
-         << " | " << c.mean_ref << " | " << c.ks << " | " << c.p << " | " << c.effect << (s.pass ? "" : " **FAIL**")
-         << " |\n";
+         << " | " << c.mean_ref << " | " << c.ks << " | " << (s.judged ? std::to_string(s.ks_limit) : "not judged")
+         << " | " << c.p << " | " << c.effect << (s.pass ? "" : " **FAIL**") << " |\n";
     }
   }
   md << "\n**" << (r.pass ? "PASS" : "FAIL") << "**\n";
@@ -133,7 +136,8 @@ std::string json(const ValidationResult& r) {
       js << (i ? "," : "") << "\n    {\"population\": " << quoted(s.population)
          << ", \"statistic\": " << quoted(s.statistic) << ", \"ks\": " << number(c.ks) << ", \"p\": " << number(c.p)
          << ", \"effect\": " << number(c.effect) << ", \"mean_run\": " << number(c.mean_run)
-         << ", \"mean_reference\": " << number(c.mean_ref) << ", \"pass\": " << (s.pass ? "true" : "false")
+         << ", \"mean_reference\": " << number(c.mean_ref) << ", \"ks_limit\": " << number(s.ks_limit)
+         << ", \"judged\": " << (s.judged ? "true" : "false") << ", \"pass\": " << (s.pass ? "true" : "false")
          << ",\n     \"run_sample\": " << array(s.run) << ",\n     \"reference_sample\": " << array(s.reference) << "}";
     }
   }
@@ -193,13 +197,16 @@ std::string validation_table(const ValidationResult& r) {
     }
     return table.str();
   }
-  std::snprintf(line, sizeof line, "  %-10s %-12s %8s %8s %10s %10s %8s %9s\n", "population", "statistic", "n_run",
-                "n_ref", "mean_run", "mean_ref", "KS", "effect");
+  std::snprintf(line, sizeof line, "  %-10s %-12s %8s %8s %10s %10s %8s %8s %9s\n", "population", "statistic", "n_run",
+                "n_ref", "mean_run", "mean_ref", "KS", "KS_limit", "effect");
   table << line;
   for (const StatisticResult& s : r.stats) {
     const SampleComparison& c = s.comparison;
-    std::snprintf(line, sizeof line, "  %-10s %-12s %8zu %8zu %10.4g %10.4g %8.4f %9.3f%s\n", s.population.c_str(),
-                  s.statistic.c_str(), c.n_run, c.n_ref, c.mean_run, c.mean_ref, c.ks, c.effect, s.pass ? "" : "  FAIL");
+    char limit[16] = "-";
+    if (s.judged) std::snprintf(limit, sizeof limit, "%.4f", s.ks_limit);
+    std::snprintf(line, sizeof line, "  %-10s %-12s %8zu %8zu %10.4g %10.4g %8.4f %8s %9.3f%s\n", s.population.c_str(),
+                  s.statistic.c_str(), c.n_run, c.n_ref, c.mean_run, c.mean_ref, c.ks, limit, c.effect,
+                  s.pass ? "" : "  FAIL");
     table << line;
   }
   return table.str();

@@ -17,6 +17,8 @@ struct StatisticResult {
   std::string population, statistic;
   SampleComparison comparison;
   std::vector<double> run, reference;  ///< the samples compared
+  double ks_limit = 0.0;   ///< the KS distance that passes here (after --ks-alpha)
+  bool judged = true;      ///< false: shown only (--ks-limits lists no limit for it)
   bool pass = false;
 };
 
@@ -35,6 +37,8 @@ struct ValidationResult {
   double tolerance = 0.0, min_match = 1.0;        ///< exact
   double t_start = 0.0, t_stop = 0.0;             ///< stats: the window (ms)
   double ks_max = 0.0, effect_max = 0.0;          ///< stats: thresholds
+  std::string ks_limits;                          ///< stats: file of per-population KS limits, or ""
+  double ks_alpha = 0.0;                          ///< stats: limits raised to the KS critical value at this level (0: not)
   std::uint64_t neurons = 0;                      ///< stats: first neurons analysed (0: all)
   std::vector<ExactMatch> exact;
   std::vector<StatisticResult> stats;

@@ -3,7 +3,8 @@
 # fails at the right population, node and time, --min-match relaxes it and
 # --report writes the table; in stats mode another seed of Brunel passes
 # and 20 % fewer spikes fail; malformed and mismatched files are refused
-# with exit 2; published means (.toml) pass and fail likewise.
+# with exit 2; published means (.toml) pass and fail likewise; per-population
+# KS limits with the critical value at a level.
 # Usage: test_validate.sh MYELIN REPO WORKDIR
 set -u
 source "$2/tests/mpi/mpi_env.sh" "$@"
@@ -134,5 +135,20 @@ expect 2 "L23E" -- "$MYELIN" validate b1 -r other_pops.toml --mode stats
 expect 2 "stats for a reference of published means" -- "$MYELIN" validate b1 -r "$PUB"
 expect 2 "no --ks-max with published means" -- "$MYELIN" validate b1 -r "$PUB" --mode stats --ks-max 0.3
 expect 2 "no --mean-max without" -- "$MYELIN" validate b1 -r b2 --mode stats --mean-max 0.3
+# 6. Per-population KS limits (--ks-limits) and the critical value (--ks-alpha):
+# a tight rate limit on E fails there; unlisted statistics are shown, not
+# judged; --ks-alpha raises the limit to the KS critical value (0.2302 for
+# 100 neurons at 0.01), which passes, and does not hide 20 % fewer spikes in
+# 10,000 neurons (0.023); bad files and mixes are refused.
+printf 'source = "test"\n[populations.E]\nrate = 0.0001\n' > tight.toml
+expect 3 "E +rate .* 0\.0001 .*FAIL" -- "$MYELIN" validate b1 -r b2 --mode stats --t-start 100 --ks-limits tight.toml --report lrep --no-plots
+grep -q "| E | fano |.*| not judged |" lrep/report.md && ok || bad "an unlisted statistic was judged or left out"
+expect 0 "E +rate .* 0\.2302 " -- "$MYELIN" validate b1 -r b2 --mode stats --t-start 100 --neurons 100 --ks-limits tight.toml --ks-alpha 0.01
+expect 3 "FAIL" -- "$MYELIN" validate b1 -r fewer.h5 --mode stats --t-start 100 --ks-limits tight.toml --ks-alpha 0.01
+expect 2 "L23E" -- "$MYELIN" validate b1 -r b2 --mode stats --ks-limits other_pops.toml
+expect 2 "no --ks-max with --ks-limits" -- "$MYELIN" validate b1 -r b2 --mode stats --ks-limits tight.toml --ks-max 0.3
+expect 2 "ks-alpha" -- "$MYELIN" validate b1 -r b2 --mode stats --ks-alpha 1.5
+expect 2 "no --ks-limits with published means" -- "$MYELIN" validate b1 -r "$PUB" --mode stats --ks-limits tight.toml
+expect 2 "no --ks-alpha with --mode exact" -- "$MYELIN" validate run -r "$REF" --ks-alpha 0.01
 echo "validate tests: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]
