@@ -165,6 +165,15 @@ void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MP
     h5::Handle fl = h5::create_dataset(g, "in_flight", H5T_NATIVE_UINT64, {np, 2});
     h5::write_rows(fl, H5T_NATIVE_UINT64, 0, rank == 0 ? np : 0, pending.data(), true);
     h5::write_string_attribute(fl, "columns", "source gid, emission step");
+    if (pr.dendritic) {
+      // Recent postsynaptic spikes: the dendritic convention still pairs them.
+      const std::vector<double> hist = post_history_rows(net, pr, comm);
+      std::uint64_t nh = hist.size() / 4;
+      MPI_Bcast(&nh, 1, MPI_UINT64_T, 0, comm);
+      h5::Handle ph = h5::create_dataset(g, "post_history", H5T_NATIVE_DOUBLE, {nh, 4});
+      h5::write_rows(ph, H5T_NATIVE_DOUBLE, 0, rank == 0 ? nh : 0, hist.data(), true);
+      h5::write_string_attribute(ph, "columns", "target gid, step, trace, second trace");
+    }
   }
 }
 
@@ -424,6 +433,7 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
   for (PlasticProjection& pr : net.plastic) {
     std::string problem;
     std::vector<std::uint64_t> pending;
+    std::vector<double> post_history;
     std::uint64_t total = 0, hash = 0, file_hash = 0;
     h5::Handle ds;
     try {
@@ -439,6 +449,14 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
       if (fd.size() != 2 || fd[1] != 2) throw std::runtime_error("unexpected shape");
       pending.resize(fd[0] * 2);
       h5::read_rows(fl, H5T_NATIVE_UINT64, 0, fd[0], pending.data());
+      if (pr.dendritic) {
+        where = "/synapses/projection_" + std::to_string(pr.projection) + "/post_history";
+        h5::Handle ph = h5::open_dataset(file, where);
+        const auto pd = h5::dataset_dims(ph);
+        if (pd.size() != 2 || pd[1] != 4) throw std::runtime_error("unexpected shape");
+        post_history.resize(pd[0] * 4);
+        h5::read_rows(ph, H5T_NATIVE_DOUBLE, 0, pd[0], post_history.data());
+      }
       where = "/synapses/projection_" + std::to_string(pr.projection) + "/modulator";
       h5::Handle md = h5::open_dataset(file, where);
       const auto mdims = h5::dataset_dims(md);
@@ -477,6 +495,7 @@ RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointH
                                                            std::to_string(pr.projection) + " does not match (the file is corrupted)");
     agree(fits, changed);
     requeue_spikes(pr, pending, h.step);
+    if (pr.dendritic) restore_post_history(net, pr, post_history, h.step);
   }
 
   // Where the reports stand.

@@ -25,7 +25,12 @@ std::uint64_t structure_hash(const ModelSpec& spec) {
       << ' ' << value_text(p.delay) << ' ' << p.allow_autapses << p.allow_multapses
       // Plastic synapses are stored apart (and checkpointed); static ones
       // keep the hash they always had.
-      << (p.synapse_model == "static_synapse" ? std::string() : " " + p.synapse_model) << '\n';
+      // (how pairs are timed changes the weights a checkpoint holds).
+      << (p.synapse_model == "static_synapse"
+              ? std::string()
+              : " " + p.synapse_model +
+                    (p.delay_convention == ProjectionSpec::DelayConvention::axonal ? " axonal" : " dendritic"))
+      << '\n';
   // FNV-1a, 64 bit: stable across platforms and releases.
   std::uint64_t h = 0xcbf29ce484222325ull;
   for (const char c : o.str()) {

@@ -379,6 +379,20 @@ std::uint64_t degree(Table& t, const std::string& key, const std::string& what, 
   return count;
 }
 
+/// delay_convention: "dendritic" (NEST's, the default) or "axonal"
+/// (Brian2's), for rules that time pairs of pre- and postsynaptic spikes.
+void load_delay_convention(Table& t, ProjectionSpec& p, const SynapseModelInfo& m, const Ctx& ctx) {
+  const tvalue* c = t.get("delay_convention");
+  if (!c) return;
+  const std::string s = string_of(*c, t.field("delay_convention"), ctx);
+  if (m.kind == SynapseKind::static_synapse || m.kind == SynapseKind::tsodyks)
+    ctx.fail(*c, t.field("delay_convention"),
+             "no delay_convention: " + m.name + " does not time pairs of pre- and postsynaptic spikes");
+  if (s == "dendritic") p.delay_convention = ProjectionSpec::DelayConvention::dendritic;
+  else if (s == "axonal") p.delay_convention = ProjectionSpec::DelayConvention::axonal;
+  else ctx.fail(*c, t.field("delay_convention"), "\"dendritic\" (NEST's) or \"axonal\" (Brian2's)");
+}
+
 /// synapse_model and its parameters (the `synapse` table), checked against
 /// the projection's weights.
 void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dimension weight_dim, const Ctx& ctx) {
@@ -437,6 +451,7 @@ void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dime
     if (!(s.tau > 0)) ctx.fail(*sc, st.field("tau"), "a positive time constant");
     if (!(s.interval > 0)) ctx.fail(*sc, st.field("interval"), "a positive interval in ms");
   }
+  load_delay_convention(t, p, *m, ctx);
   const tvalue* params = t.get("synapse");
   if (!params) return;
   if (m->parameters.empty())
@@ -456,6 +471,16 @@ void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dime
     const auto it = p.synapse_params.find(field);
     throw InputError(ctx.where(*params), st.field(field), it == p.synapse_params.end() ? "(default)" : std::to_string(it->second),
                      problem);
+  }
+  if (const auto ax = p.synapse_params.find("axonal_delay"); ax != p.synapse_params.end()) {
+    // The dendritic part must stay at least one step: NEST's delay is the sum of both.
+    if (p.delay_convention == ProjectionSpec::DelayConvention::axonal)
+      throw InputError(ctx.where(*params), st.field("axonal_delay"), std::to_string(ax->second),
+                       "no axonal_delay with delay_convention = \"axonal\" (the whole delay is axonal there)");
+    if (!(ax->second <= p.delay.lower() - spec.run.dt + 1e-9))
+      throw InputError(ctx.where(*params), st.field("axonal_delay"), std::to_string(ax->second),
+                       "an axonal delay at least one step (" + std::to_string(spec.run.dt) +
+                           " ms) below the smallest delay of the projection (" + std::to_string(p.delay.lower()) + " ms)");
   }
 }
 
@@ -556,7 +581,8 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
   }
   load_synapse_model(t, p, spec, weight_dimension(spec, p.target), ctx);
   t.reject_unknown("source, target, rule" + rule_keys +
-                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse, scaling, modulator");
+                   ", weight, delay, allow_autapses, allow_multapses, synapse_model, synapse, delay_convention, scaling, "
+                   "modulator");
   return p;
 }
 

@@ -1,10 +1,12 @@
 #include "io/plastic_state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <cmath>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "io/atomic_file.hpp"
 #include "io/hdf5_handles.hpp"
@@ -234,6 +236,33 @@ std::vector<std::uint64_t> pending_spikes(const PlasticProjection& pr, Step now,
 void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pairs, Step now) {
   for (std::size_t p = 0; p < pr.parts.size(); ++p)
     for (std::size_t i = 0; i + 1 < pairs.size(); i += 2) pr.enqueue(p, pairs[i], static_cast<Step>(pairs[i + 1]), now);
+}
+
+std::vector<double> post_history_rows(const Network& net, const PlasticProjection& pr, MPI_Comm comm) {
+  std::vector<double> mine;
+  for (std::size_t l = 0; l < pr.history.size(); ++l)
+    for (const PostSpike& s : pr.history[l])
+      mine.insert(mine.end(), {static_cast<double>(net.local_gid[l]), static_cast<double>(s.step), s.y, s.y2});
+  std::vector<double> all = gather_to_root(mine, comm);
+  std::vector<std::array<double, 4>> rows(all.size() / 4);
+  for (std::size_t i = 0; i < rows.size(); ++i) std::copy_n(all.begin() + static_cast<std::ptrdiff_t>(4 * i), 4, rows[i].begin());
+  std::sort(rows.begin(), rows.end());  // gid, then step: the same file for any number of ranks
+  std::vector<double> out;
+  for (const auto& r : rows) out.insert(out.end(), r.begin(), r.end());
+  return out;
+}
+
+void restore_post_history(const Network& net, PlasticProjection& pr, const std::vector<double>& rows, Step now) {
+  std::unordered_map<std::uint64_t, std::uint32_t> local;
+  for (std::uint32_t l = 0; l < net.local_gid.size(); ++l) local.emplace(net.local_gid[l], l);
+  for (auto& h : pr.history) h.clear();
+  for (std::size_t i = 0; i + 3 < rows.size(); i += 4) {
+    const auto it = local.find(static_cast<std::uint64_t>(rows[i]));
+    if (it == local.end() || it->second >= pr.history.size()) continue;
+    const Step u = static_cast<Step>(rows[i + 1]);
+    pr.history[it->second].push_back({u, rows[i + 2], rows[i + 3]});
+    pr.queue_post(it->second, u, now);
+  }
 }
 
 void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, Step now,

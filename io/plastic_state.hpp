@@ -65,6 +65,13 @@ std::vector<std::uint64_t> pending_spikes(const PlasticProjection& pr, Step now,
 /// Re-queues such spikes' arrivals from step `now` on.
 void requeue_spikes(PlasticProjection& pr, const std::vector<std::uint64_t>& pairs, Step now);
 
+/// Dendritic delay convention: every rank's postsynaptic histories on
+/// rank 0, as rows (target gid, step, y, y2) sorted by gid and step.
+std::vector<double> post_history_rows(const Network& net, const PlasticProjection& pr, MPI_Comm comm);
+/// Gives each local neuron its history back from such rows and queues the
+/// meetings of its spikes still to come (from step `now` on).
+void restore_post_history(const Network& net, PlasticProjection& pr, const std::vector<double>& rows, Step now);
+
 /// Collective: writes OUTPUT/synapses.h5 (through a temporary name) when
 /// the network has plastic projections: the state at step `now`.
 void write_plastic_edges(const std::string& path, const ModelSpec& spec, const Network& net, Step now,

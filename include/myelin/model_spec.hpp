@@ -74,6 +74,14 @@ struct ProjectionSpec {
   /// Parameters of a plastic synapse model (base units; weights such as
   /// Wmax in the weight's unit); unset ones take the model's defaults.
   std::map<std::string, double> synapse_params;
+  /// How a pair rule (the STDP family, Vogels-Sprekeler, three-factor)
+  /// splits the delay when it times a pair. dendritic (NEST's, the
+  /// default): the delay is dendritic but for the `axonal_delay`
+  /// parameter, so a pair counts as t_post + d_dendritic - (t_pre +
+  /// d_axonal). axonal (Brian2's): the whole delay is axonal, a pair counts
+  /// as t_post - (t_pre + d).
+  enum class DelayConvention { dendritic, axonal };
+  DelayConvention delay_convention = DelayConvention::dendritic;
   /// Homeostatic synaptic scaling of a plastic projection's weights
   /// (van Rossum, Bi & Turrigiano 2000): every `interval` ms each target
   /// neuron's incoming weights are multiplied by

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "myelin/error.hpp"
 #include "synapses/synapse_models.hpp"
 
 namespace myelin {
@@ -121,6 +122,25 @@ PlasticPart build_part(const ConnectionGenerator& gen, const std::vector<std::un
 
 }  // namespace
 
+/// The dendritic convention's axonal part, the delays present here and
+/// the postsynaptic histories (plastic_store.hpp).
+void set_delay_convention(PlasticProjection& pr, const ProjectionSpec& spec, std::size_t local_size) {
+  pr.dendritic = pr.has_post() && spec.delay_convention == ProjectionSpec::DelayConvention::dendritic;
+  if (!pr.dendritic) return;
+  const auto ax = spec.synapse_params.find("axonal_delay");
+  pr.axonal = ax == spec.synapse_params.end() ? 0 : std::llround(ax->second / pr.dt);
+  for (const PlasticPart& c : pr.parts) pr.delays.insert(pr.delays.end(), c.seg_delay.begin(), c.seg_delay.end());
+  std::sort(pr.delays.begin(), pr.delays.end());
+  pr.delays.erase(std::unique(pr.delays.begin(), pr.delays.end()), pr.delays.end());
+  // The loader keeps axonal_delay a step below the smallest delay; a drawn
+  // delay that rounds onto it would have no dendritic part.
+  if (!pr.delays.empty() && pr.delays.front() <= pr.axonal)
+    throw InputError(spec.origin.where(), "synapse.axonal_delay", std::to_string(static_cast<double>(pr.axonal) * pr.dt) + " ms",
+                     "an axonal delay at least one step below every synapse's delay (one is " +
+                         std::to_string(pr.delays.front() * pr.dt) + " ms)");
+  pr.history.assign(local_size, {});
+}
+
 PlasticProjection build_plastic_projection(std::size_t projection, const ProjectionSpec& spec,
                                            const ConnectionGenerator& gen,
                                            const std::vector<std::unique_ptr<NeuronGroup>>& groups,
@@ -192,6 +212,7 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
     }
     pr.consolidate_every = std::max<Step>(1, std::llround(1000.0 / dt));
   }
+  set_delay_convention(pr, spec, local_size);
   if (spec.scaling.on()) {
     const ProjectionSpec::Scaling& sc = spec.scaling;
     pr.scaling.on = true;
@@ -207,9 +228,12 @@ PlasticProjection build_plastic_projection(std::size_t projection, const Project
 void size_pending(PlasticProjection& pr, Step max_delay) {
   const std::size_t n = std::bit_ceil(static_cast<std::size_t>(max_delay) + 1);
   pr.mask = static_cast<Step>(n - 1);
+  const std::size_t m = std::bit_ceil(static_cast<std::size_t>(pr.max_shift()) + 1);
+  pr.post_mask = static_cast<Step>(m - 1);
   for (auto& p : pr.parts) {
     p.pending.assign(n, {});
     p.mod_pending.assign(n, {});
+    p.post_pending.assign(m, {});
   }
 }
 

@@ -24,8 +24,10 @@
 // has the timing). Every event touches only its own segment's synapses or
 // its own neuron's, and ring-buffer sums are fixed point, so the result is
 // the same for any number of ranks and threads.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 #include <array>
 #include <type_traits>
 #include <variant>
@@ -63,6 +65,13 @@ struct PostTrace {
   Step last = -1;
 };
 
+/// A postsynaptic spike as the dendritic delay convention remembers it:
+/// its step and the neuron's traces just after it.
+struct PostSpike {
+  Step step;
+  double y, y2;
+};
+
 /// Synaptic scaling (ProjectionSpec::Scaling) in steps and 1/ms.
 struct ScalingRule {
   bool on = false;
@@ -90,6 +99,9 @@ struct PlasticPart {
   std::vector<Step> touched;
   Modulator mod;
   std::vector<std::vector<std::uint64_t>> mod_pending;
+  /// Dendritic convention: postsynaptic spikes that meet this part's
+  /// synapses of delay D in step s, as (neuron, D) at post_pending[s & post_mask].
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint16_t>>> post_pending;
 
   std::size_t synapses() const { return target.size(); }
   /// The source (0-based in the projection) of segment j.
@@ -122,6 +134,25 @@ struct PlasticProjection {
   std::uint64_t mod_first = 0, n_mod = 0;
   Step mod_delay = 1;
   Step consolidate_every = 10000;  ///< steps
+  /// The delay convention of pair rules (ProjectionSpec::DelayConvention).
+  /// Dendritic (NEST): a pair counts as t_post + d_dendritic - (t_pre +
+  /// d_axonal). The presynaptic part still runs at arrival, step a = k + D
+  /// for emission step k, and sees the postsynaptic spikes before step
+  /// a - shift(D) (from `history`); a postsynaptic spike of step u meets
+  /// the synapses of delay D in step u + shift(D), before that step's
+  /// arrivals, with the presynaptic traces of arrivals before it. shift =
+  /// 2 (D - axonal) >= 2. A pair at equal times counts neither way, as in
+  /// NEST. Axonal (Brian2): shift 0, the postsynaptic part runs right
+  /// after the spike, and a pair at equal times counts as pre-before-post.
+  bool dendritic = false;
+  Step axonal = 0;                          ///< steps
+  std::vector<std::uint16_t> delays;        ///< the projection's distinct delays (dendritic)
+  Step post_mask = 0;                       ///< post_pending ring size - 1
+  /// Dendritic: per rank-local neuron its recent spikes, enough to look
+  /// back shift(D) steps (the newest older one is kept as the base).
+  std::vector<std::vector<PostSpike>> history;
+  Step shift(Step d) const { return dendritic ? 2 * (d - axonal) : 0; }
+  Step max_shift() const { return delays.empty() ? 0 : shift(delays.back()); }
 
   bool has_post() const { return !std::holds_alternative<TsodyksRule>(rule); }
   std::uint64_t synapses() const;
@@ -142,10 +173,16 @@ struct PlasticProjection {
     }
   }
 
-  /// The presynaptic part of every arrival in step a of part p; returns
-  /// the events delivered.
+  /// The presynaptic part of every arrival in step a of part p, after the
+  /// postsynaptic spikes that meet synapses in step a (dendritic
+  /// convention); returns the events delivered.
   std::uint64_t arrive(std::size_t p, Step a, RingBuffer& ring) {
     PlasticPart& c = parts[p];
+    if (dendritic) {
+      auto& due = c.post_pending[static_cast<std::size_t>(a & post_mask)];
+      for (const auto& [l, d] : due) std::visit([&](const auto& r) { pair_post(r, l, a, d); }, rule);
+      due.clear();
+    }
     if (n_mod) {
       auto& m = c.mod_pending[static_cast<std::size_t>(a & mask)];
       const double jump = 1.0 / c.mod.tau_n;
@@ -219,9 +256,40 @@ struct PlasticProjection {
     }
   }
 
-  /// The postsynaptic part of a spike of rank-local neuron l in step u.
+  /// The postsynaptic part of a spike of rank-local neuron l in step u:
+  /// now (axonal convention) or queued for each delay (dendritic).
   void fire(std::uint32_t l, Step u) {
-    std::visit([&](const auto& r) { on_post(r, l, u); }, rule);
+    std::visit(
+        [&](const auto& r) {
+          if constexpr (!std::is_same_v<std::decay_t<decltype(r)>, TsodyksRule>) {
+            if (!dendritic) pair_post(r, l, u, 0);
+            bump_post(r, l, u);
+            if (dendritic) {
+              remember_post(l, {u, post[l].y, post[l].y2});
+              queue_post(l, u);
+            }
+          }
+        },
+        rule);
+  }
+
+  /// Dendritic: keeps a spike of neuron l in its history. Lookups ask for
+  /// spikes before steps > spike.step - max_shift(): the newest spike older
+  /// than that and everything after it are kept.
+  void remember_post(std::uint32_t l, const PostSpike& spike) {
+    auto& h = history[l];
+    h.push_back(spike);
+    std::size_t keep = 0;
+    while (keep + 1 < h.size() && h[keep + 1].step < spike.step + 1 - max_shift()) ++keep;
+    h.erase(h.begin(), h.begin() + static_cast<std::ptrdiff_t>(keep));
+  }
+  /// Dendritic: queues where l's spike of step u meets its synapses of
+  /// each delay, those in step `from` or later (a restore re-queues spikes
+  /// some of whose meetings are done).
+  void queue_post(std::uint32_t l, Step u, Step from = 0) {
+    PlasticPart& c = parts[col_part[l]];
+    for (std::uint16_t d : delays)
+      if (u + shift(d) >= from) c.post_pending[static_cast<std::size_t>((u + shift(d)) & post_mask)].push_back({l, d});
   }
 
  private:
@@ -234,18 +302,35 @@ struct PlasticProjection {
     const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t t = c.target[k];
-      const PostTrace& pt = post[t];
       double& w = c.weight[k];
       // Every arrival runs the rule (Vogels depresses without any
       // postsynaptic spike); traces are 0 before the first one.
-      const Step n = a - pt.last;
-      const double y = pt.last < 0 ? 0.0 : pt.y * decay(n, r.tau_post(0), 2);
-      const double y2 = !R::two_traces || pt.last < 0 ? 0.0 : pt.y2 * decay(n, r.tau_post(1), 3);
+      const auto [y, y2] = post_traces(r, t, a, c.seg_delay[j]);
       w = r.on_pre(w, y, y2);
       add(ring, t, a, w);
     }
     bump_pre(r, c.seg_state[j], a);
     return e - b;
+  }
+
+  /// The postsynaptic traces of neuron t as an arrival in step a over
+  /// delay d sees them: of the spikes before step a - shift(d), decayed to
+  /// that step (0 before any spike).
+  template <class R>
+  std::pair<double, double> post_traces(const R& r, std::uint32_t t, Step a, Step d) const {
+    const Step at = a - shift(d);
+    Step last = post[t].last;
+    double y = post[t].y, y2 = post[t].y2;
+    if (dendritic) {
+      const auto& h = history[t];
+      auto it = std::lower_bound(h.begin(), h.end(), at, [](const PostSpike& p, Step s) { return p.step < s; });
+      if (it == h.begin()) return {0.0, 0.0};
+      --it;
+      last = it->step, y = it->y, y2 = it->y2;
+    }
+    if (last < 0) return {0.0, 0.0};
+    const Step n = at - last;
+    return {y * decay(n, r.tau_post(0), 2), R::two_traces ? y2 * decay(n, r.tau_post(1), 3) : 0.0};
   }
 
   /// A segment's presynaptic traces after an arrival in step a.
@@ -257,19 +342,23 @@ struct PlasticProjection {
     s.last = a;
   }
 
+  /// The postsynaptic part of a spike of neuron l on its synapses of
+  /// delay d (0: all) in step u, with the presynaptic traces of arrivals
+  /// up to step u (before u for the dendritic convention, whose meetings
+  /// run before the step's arrivals).
   template <class R>
-  void on_post(const R& r, std::uint32_t l, Step u) {
+  void pair_post(const R& r, std::uint32_t l, Step u, std::uint16_t d) {
     if constexpr (!std::is_same_v<R, TsodyksRule>) {
       PlasticPart& c = parts[col_part[l]];
       for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
-        const SegmentState& s = c.seg_state[col_seg[k]];
+        const std::uint32_t j = col_seg[k];
+        const SegmentState& s = c.seg_state[j];
         // A segment with no arrival yet has no trace.
-        if (s.last < 0) continue;
+        if (s.last < 0 || (d && c.seg_delay[j] != d)) continue;
         const Step n = u - s.last;
         double& w = c.weight[col_syn[k]];
         w = r.on_post(w, s.a * decay(n, r.tau_pre(0), 0), R::two_traces ? s.b * decay(n, r.tau_pre(1), 1) : 0.0);
       }
-      bump_post(r, l, u);
     }
   }
 
@@ -289,33 +378,33 @@ struct PlasticProjection {
     const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t t = c.target[k];
-      const PostTrace& pt = post[t];
       r.advance(c.weight[k], c.elig[k], c.touched[k], a, c.mod, dt);
       c.touched[k] = a;
-      if (pt.last >= 0) c.elig[k] -= r.A_minus * pt.y * decay(a - pt.last, r.tau_minus, 2);
+      c.elig[k] -= r.A_minus * post_traces(r, t, a, c.seg_delay[j]).first;
       add(ring, t, a, c.weight[k]);
     }
     bump_pre(r, c.seg_state[j], a);
     return e - b;
   }
 
-  void on_post(const DopamineRule& r, std::uint32_t l, Step u) {
+  void pair_post(const DopamineRule& r, std::uint32_t l, Step u, std::uint16_t d) {
     PlasticPart& c = parts[col_part[l]];
     for (std::uint64_t k = col_off[l]; k < col_off[l + 1]; ++k) {
-      const SegmentState& s = c.seg_state[col_seg[k]];
+      const std::uint32_t j = col_seg[k];
+      if (d && c.seg_delay[j] != d) continue;
+      const SegmentState& s = c.seg_state[j];
       const std::uint32_t syn = col_syn[k];
       r.advance(c.weight[syn], c.elig[syn], c.touched[syn], u, c.mod, dt);
       c.touched[syn] = u;
       if (s.last >= 0) c.elig[syn] += r.A_plus * s.a * decay(u - s.last, r.tau_plus, 0);
     }
-    bump_post(r, l, u);
   }
 
   std::uint64_t on_pre(const TsodyksRule& r, PlasticPart& c, std::uint32_t j, Step a, RingBuffer& ring) {
     SegmentState& s = c.seg_state[j];
     // Times at the synapse are NEST stamps: arrival step a is at (a+1) dt.
-    const double h = static_cast<double>(a + 1 - (s.last < 0 ? 0 : s.last + 1)) * dt;
-    const double f = r.spike(s.a, s.b, h);
+    // The first spike finds u and x as they were set (NEST 3.9).
+    const double f = s.last < 0 ? s.a * s.b : r.spike(s.a, s.b, static_cast<double>(a - s.last) * dt);
     s.last = a;
     const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
     for (std::uint32_t k = b; k < e; ++k) add(ring, c.target[k], a, f * c.weight[k]);

@@ -5,6 +5,11 @@
 namespace myelin {
 namespace {
 
+/// The part of a pair rule's delay that is axonal (delay_convention = "dendritic").
+FieldInfo axonal_delay() {
+  return {"axonal_delay", Dimension::time, 0.0, "axonal part of the delay for pairing (ms; the rest is dendritic, as NEST)"};
+}
+
 std::vector<FieldInfo> stdp_parameters() {
   return {{"tau_plus", Dimension::time, 20.0, "decay of the presynaptic trace (ms)"},
           {"tau_minus", Dimension::time, 20.0, "decay of the postsynaptic trace (ms; NEST keeps it on the neuron)"},
@@ -12,7 +17,8 @@ std::vector<FieldInfo> stdp_parameters() {
           {"alpha", Dimension::dimensionless, 1.0, "depression step relative to potentiation"},
           {"mu_plus", Dimension::dimensionless, 1.0, "weight dependence of potentiation: 0 additive, 1 multiplicative"},
           {"mu_minus", Dimension::dimensionless, 1.0, "weight dependence of depression: 0 additive, 1 multiplicative"},
-          {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}};
+          {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"},
+          axonal_delay()};
 }
 
 }  // namespace
@@ -36,7 +42,8 @@ const std::vector<SynapseModelInfo>& synapse_models() {
        {{"tau", Dimension::time, 20.0, "decay of both traces (ms)"},
         {"eta", weight_unit, 0.001, "learning rate (the weight's unit)"},
         {"alpha", Dimension::dimensionless, 0.12, "depression per presynaptic spike, sets the target rate alpha / (2 tau)"},
-        {"Wmax", weight_unit, 1.0, "bound of |w|, with the weights' sign (negative for inhibition)"}},
+        {"Wmax", weight_unit, 1.0, "bound of |w|, with the weights' sign (negative for inhibition)"},
+        axonal_delay()},
        "inhibitory plasticity balancing excitation (Vogels et al. 2011)",
        {"eta", "Wmax"}},
       {"stdp_symmetric_synapse",
@@ -45,7 +52,8 @@ const std::vector<SynapseModelInfo>& synapse_models() {
         {"tau_minus", Dimension::time, 60.0, "depression window (ms), longer than tau_plus"},
         {"eta", Dimension::dimensionless, 0.01, "learning rate relative to Wmax"},
         {"alpha", Dimension::dimensionless, 0.5, "depression relative to potentiation"},
-        {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}},
+        {"Wmax", weight_unit, 100.0, "upper weight bound (the weight's unit and sign; the lower bound is 0)"},
+        axonal_delay()},
        "symmetric STDP, potentiation within |dt| < ln(alpha) tau+ tau- / (tau+ - tau-)"},
       {"stdp_dopamine_synapse",
        SynapseKind::dopamine,
@@ -57,7 +65,8 @@ const std::vector<SynapseModelInfo>& synapse_models() {
         {"tau_n", Dimension::time, 200.0, "decay of the modulator concentration (ms; a population modulator)"},
         {"b", Dimension::dimensionless, 0.0, "baseline concentration: dw/dt = c (n - b)"},
         {"Wmin", weight_unit, 0.0, "lower weight bound (the weight's unit)"},
-        {"Wmax", weight_unit, 200.0, "upper weight bound (the weight's unit)"}},
+        {"Wmax", weight_unit, 200.0, "upper weight bound (the weight's unit)"},
+        axonal_delay()},
        "three-factor STDP: pairs drive an eligibility trace, a modulator turns it into weight (Izhikevich 2007)",
        {"Wmin", "Wmax"}},
   };
@@ -95,6 +104,7 @@ std::string check_synapse_parameters(const SynapseModelInfo& m, const std::vecto
     if ((n == "tau_plus" || n == "tau_minus" || n == "tau_rec" || n == "tau") && !(v > 0)) return "a positive time constant";
     if (n == "eta" && !(v >= 0)) return "a learning rate >= 0";
     if (n == "tau_fac" && !(v >= 0)) return "a time constant >= 0 (0: no facilitation)";
+    if (n == "axonal_delay" && !(v >= 0)) return "a delay >= 0 ms, below the synapses' delays";
     if ((n == "lambda" || n == "alpha" || n == "mu_plus" || n == "mu_minus" || n == "A_plus" || n == "A_minus") &&
         !(v >= 0))
       return "a number >= 0";

@@ -5,9 +5,10 @@
 //   x <- 1 + (x - x u - 1) exp(-h / tau_rec)     resources recovered
 //   u <- U + u (1 - U) exp(-h / tau_fac)          utilisation (0 if tau_fac = 0)
 // and delivers x u w. x and u are the values left by the previous spike
-// (initially x = 1, u = U); the previous spike of the first one is at
-// t = 0. h is measured at the synapse (arrival times), which for one
-// delay equals the difference of emission times, as in NEST.
+// (initially x = 1, u = U). The first spike delivers U w and changes
+// neither, as in NEST 3.9 (earlier versions advanced them as if a spike
+// had come at t = 0). h is measured at the synapse (arrival times), which
+// for one delay equals the difference of emission times, as in NEST.
 //
 // The state depends only on the presynaptic spike train and the
 // projection's parameters, so it is kept once per (source, delay) segment

@@ -27,6 +27,12 @@ namespace {
 using test::ensure_mpi;
 fs::path temp_dir(const std::string& name) { return test::fresh_dir("plasticity_" + name); }
 
+/// How the test times pairs: NEST's dendritic delay (the default) or
+/// Brian2's axonal one (written into the model by network()).
+bool g_axonal = false;
+/// With the dendritic convention: the synapses' axonal_delay (ms).
+double g_axonal_delay = 0.0;
+
 /// Two parrots firing Poisson trains onto two LIF neurons driven hard
 /// enough to fire on their own: every pair order and interval occurs.
 std::string network(const std::string& synapse_model, const std::string& params, double delay_ms, double t_stop) {
@@ -36,7 +42,7 @@ std::string network(const std::string& synapse_model, const std::string& params,
          "[[population]]\nname = \"post\"\nmodel = \"iaf_psc_exp\"\nsize = 2\n"
          "[[projection]]\nsource = \"pre\"\ntarget = \"post\"\nrule = \"all_to_all\"\nweight = 40.0\ndelay = " +
          std::to_string(delay_ms) + "\nsynapse_model = \"" + synapse_model + "\"\nsynapse = { " + params +
-         " }\n"
+         " }\n" + (g_axonal && synapse_model != "tsodyks2_synapse" ? "delay_convention = \"axonal\"\n" : "") +
          "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"pre\"\nrate = 25.0\nweight = 1.0\n"
          "[[stimulus]]\ntype = \"poisson_generator\"\ntargets = \"post\"\nrate = 9000.0\nweight = 25.0\n";
 }
@@ -97,10 +103,13 @@ struct TraceRuleRef {
   std::function<double(double, double, double)> on_pre, on_post;
 };
 
-/// The final weight of one synapse from its spike trains: presynaptic
-/// spikes act at the synapse `delay` after their stamp, before a
-/// postsynaptic spike at the same time. Traces are sums over all earlier
-/// spikes of the other side (or the nearest one), not recursions.
+/// The final weight of one synapse from its spike trains. Axonal delay:
+/// presynaptic spikes act at the synapse `delay` after their stamp, before
+/// a postsynaptic spike at the same time, which pairs with them. Dendritic
+/// (NEST): presynaptic spikes at their stamp, postsynaptic ones `delay`
+/// after theirs, and a pair at equal times counts neither way. Traces are
+/// sums over all earlier spikes of the other side (or the nearest one),
+/// not recursions.
 double reference_weight(double w, const std::vector<double>& pre, const std::vector<double>& post, double delay,
                         const TraceRuleRef& r) {
   struct Ev {
@@ -108,17 +117,18 @@ double reference_weight(double w, const std::vector<double>& pre, const std::vec
     int kind;  // 0: presynaptic arrival, 1: postsynaptic spike
   };
   std::vector<Ev> ev;
-  for (double t : pre) ev.push_back({t + delay, 0});
-  for (double t : post) ev.push_back({t, 1});
+  for (double t : pre) ev.push_back({g_axonal ? t + delay : t + g_axonal_delay, 0});
+  for (double t : post) ev.push_back({g_axonal ? t : t + delay - g_axonal_delay, 1});
   // Times are multiples of 0.1 ms: compare them in steps.
   const auto step = [](double t) { return std::llround(t * 10.0); };
   std::stable_sort(ev.begin(), ev.end(), [&](const Ev& x, const Ev& y) {
-    return step(x.t) != step(y.t) ? step(x.t) < step(y.t) : x.kind < y.kind;
+    return step(x.t) != step(y.t) ? step(x.t) < step(y.t) : (x.kind < y.kind) == g_axonal;
   });
   const auto trace = [&](const std::vector<double>& seen, double t, double tau) {
     if (tau <= 0) return 0.0;
     double k = 0;
-    for (double s : seen) k = r.nearest ? std::exp(-(t - s) / tau) : k + std::exp(-(t - s) / tau);
+    for (double s : seen)
+      if (g_axonal || step(s) < step(t)) k = r.nearest ? std::exp(-(t - s) / tau) : k + std::exp(-(t - s) / tau);
     return k;
   };
   std::vector<double> pre_seen, post_seen;
@@ -158,8 +168,10 @@ void expect_rule(const ModelSpec& m, const std::string& name, double w0, double 
   int changed = 0;
   for (std::size_t k = 0; k < 4; ++k) {
     auto pre = train(r.spikes, 0, r.edges.source[k]);
-    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    auto post = train(r.spikes, 1, r.edges.target[k]);
     std::erase_if(pre, [&](double t) { return t + delay > t_stop + 1e-9; });
+    // Dendritic: a postsynaptic spike meets the synapse 2 delays later.
+    std::erase_if(post, [&](double t) { return !g_axonal && t + 2 * delay > t_stop + 1e-9; });
     ASSERT_GT(pre.size(), 20u) << "presynaptic train too short to test anything";
     ASSERT_GT(post.size(), 10u) << "postsynaptic train too short to test anything";
     const double expected = reference_weight(w0, pre, post, delay, ref);
@@ -172,7 +184,8 @@ void expect_rule(const ModelSpec& m, const std::string& name, double w0, double 
 void expect_stdp_rule(const std::string& model, bool nearest, double mu, const std::string& name) {
   const double tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, wmax = 100.0;
   const std::string params = "tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, mu_plus = " +
-                             std::to_string(mu) + ", mu_minus = " + std::to_string(mu) + ", Wmax = 100.0";
+                             std::to_string(mu) + ", mu_minus = " + std::to_string(mu) + ", Wmax = 100.0" +
+                             (g_axonal_delay > 0 ? ", axonal_delay = " + std::to_string(g_axonal_delay) : "");
   const ModelSpec m = test::model_from(network(model, params, 1.5, 2000.0), name);
   const PlasticRun r = run_model(m, name, 2, "pre_trace", "post_trace");
   ASSERT_EQ(r.edges.weight.size(), 4u);
@@ -180,9 +193,10 @@ void expect_stdp_rule(const std::string& model, bool nearest, double mu, const s
   int changed = 0;
   for (std::size_t k = 0; k < 4; ++k) {
     auto pre = train(r.spikes, 0, r.edges.source[k]);
-    const auto post = train(r.spikes, 1, r.edges.target[k]);
+    auto post = train(r.spikes, 1, r.edges.target[k]);
     // Spikes still on their way at the end have not reached the synapse.
     std::erase_if(pre, [](double t) { return t + 1.5 > 2000.0 + 1e-9; });
+    std::erase_if(post, [](double t) { return !g_axonal && t + 2 * (1.5 - g_axonal_delay) > 2000.0 + 1e-9; });
     ASSERT_GT(pre.size(), 20u) << "presynaptic train too short to test anything";
     ASSERT_GT(post.size(), 20u) << "postsynaptic train too short to test anything";
     EXPECT_DOUBLE_EQ(r.edges.delay[k], 1.5);
@@ -194,9 +208,89 @@ void expect_stdp_rule(const std::string& model, bool nearest, double mu, const s
   EXPECT_GT(changed, 0) << "no weight moved: the test would not see a wrong rule";
 }
 
+/// NEST 3.9's stdp_synapse::send (models/stdp_synapse.h) written out, on
+/// stamps: at each presynaptic spike t_pre, facilitation for every
+/// postsynaptic spike t with t_last - d < t <= t_pre - d (ArchivingNode::
+/// get_history) by Kplus at t_last decayed to t + d; then depression by the
+/// postsynaptic trace of the spikes strictly before t_pre - d (get_K_value);
+/// then Kplus <- Kplus e^{-(t_pre - t_last) / tau_plus} + 1. NEST applies
+/// the facilitation of postsynaptic spikes after the last presynaptic one
+/// at the next one; here they are applied up to `flush` (ms), as myelin
+/// does by the end of the run.
+double nest_stdp_send(double w, const std::vector<double>& pre, const std::vector<double>& post, double d,
+                      double tau_plus, double tau_minus, double lambda, double alpha, double mu, double wmax,
+                      double flush) {
+  const double eps = 1e-6;  // NEST's stdp_eps, ms
+  std::vector<double> kminus;  // after each postsynaptic spike
+  for (std::size_t i = 0; i < post.size(); ++i)
+    kminus.push_back((i ? kminus[i - 1] * std::exp((post[i - 1] - post[i]) / tau_minus) : 0.0) + 1.0);
+  const auto facilitate = [&](double v, double kplus) {
+    const double n = v / wmax + lambda * std::pow(1 - v / wmax, mu) * kplus;
+    return n < 1 ? n * wmax : wmax;
+  };
+  const auto depress = [&](double v, double kminus_) {
+    const double n = v / wmax - alpha * lambda * std::pow(v / wmax, mu) * kminus_;
+    return n > 0 ? n * wmax : 0.0;
+  };
+  const auto facilitate_window = [&](double t_last, double t_to, double kplus) {
+    for (double t : post)
+      if (t >= t_last - d + eps && t < t_to - d + eps) w = facilitate(w, kplus * std::exp((t_last - (t + d)) / tau_plus));
+  };
+  double kplus = 0.0, t_last = 0.0;
+  for (double t_pre : pre) {
+    facilitate_window(t_last, t_pre, kplus);
+    double k = 0.0;
+    for (std::size_t i = post.size(); i-- > 0;)
+      if (t_pre - d - post[i] > eps) {
+        k = kminus[i] * std::exp((post[i] - (t_pre - d)) / tau_minus);
+        break;
+      }
+    w = depress(w, k);
+    kplus = kplus * std::exp((t_last - t_pre) / tau_plus) + 1.0;
+    t_last = t_pre;
+  }
+  facilitate_window(t_last, flush, kplus);
+  return w;
+}
+
 }  // namespace
 
+TEST(Plasticity, StdpFollowsNestsSendToTheLastBit) {
+  // NEST's own algorithm (lazy, from the postsynaptic history) against
+  // myelin's event-driven one, default (dendritic) convention; every pair
+  // order, ties included, occurs in these trains.
+  for (const double mu : {0.0, 1.0, 0.4}) {
+    const std::string params = "tau_plus = 16.8, tau_minus = 33.7, lambda = 0.02, alpha = 1.1, mu_plus = " +
+                               std::to_string(mu) + ", mu_minus = " + std::to_string(mu) + ", Wmax = 100.0";
+    const std::string name = "nest_send_" + std::to_string(static_cast<int>(mu * 10));
+    const PlasticRun r = run_model(test::model_from(network("stdp_synapse", params, 1.5, 2000.0), name), name, 2);
+    ASSERT_EQ(r.edges.weight.size(), 4u);
+    for (std::size_t k = 0; k < 4; ++k) {
+      auto pre = train(r.spikes, 0, r.edges.source[k]);
+      std::erase_if(pre, [](double t) { return t + 1.5 > 2000.0 + 1e-9; });
+      const auto post = train(r.spikes, 1, r.edges.target[k]);
+      // A postsynaptic spike meets the synapse 2 d after it: up to t_stop - d.
+      const double w = nest_stdp_send(40.0, pre, post, 1.5, 16.8, 33.7, 0.02, 1.1, mu, 100.0, 2000.0 - 1.5);
+      EXPECT_NEAR(r.edges.weight[k], w, 1e-12 * w) << "mu " << mu << ", synapse " << k;
+      EXPECT_GT(std::abs(w - 40.0), 1.0) << "the weight did not move";
+    }
+  }
+}
+
 TEST(Plasticity, StdpAdditiveAllToAllMatchesTheRule) { expect_stdp_rule("stdp_synapse", false, 0.0, "add_all"); }
+TEST(Plasticity, StdpWithAnAxonalDelayPartMatchesTheRule) {
+  // NEST's split: a pair counts as t_post + d_dendritic - (t_pre + d_axonal).
+  g_axonal_delay = 0.5;
+  expect_stdp_rule("stdp_synapse", false, 1.0, "mult_all_axonal_part");
+  g_axonal_delay = 0.0;
+}
+TEST(Plasticity, StdpWithTheAxonalConventionMatchesTheRule) {
+  // Brian2's timing, the whole delay axonal (delay_convention = "axonal").
+  g_axonal = true;
+  expect_stdp_rule("stdp_synapse", false, 1.0, "mult_all_axonal");
+  expect_stdp_rule("stdp_nn_symm_synapse", true, 0.4, "nn_axonal");
+  g_axonal = false;
+}
 TEST(Plasticity, StdpMultiplicativeAllToAllMatchesTheRule) { expect_stdp_rule("stdp_synapse", false, 1.0, "mult_all"); }
 TEST(Plasticity, StdpPowerLawNearestMatchesTheRule) {
   expect_stdp_rule("stdp_nn_symm_synapse", true, 0.4, "gutig_nearest");
@@ -273,17 +367,21 @@ double dopamine_weight(double w, const std::vector<double>& pre, const std::vect
     double value;
     int mode;
   };
+  // Dendritic delay (NEST): a postsynaptic spike meets the synapse
+  // 2 delay_steps later, before that step's arrivals, which do not see it.
   std::vector<Ev> ev;
   for (const auto& [s, mode, v] : mod) ev.push_back({s, 0, v, mode});
-  for (double t : pre) ev.push_back({std::lround(t * 10.0) - 1 + delay_steps, 1, 0, 0});
-  for (double t : post) ev.push_back({std::lround(t * 10.0) - 1, 2, 0, 0});
+  for (double t : pre) ev.push_back({std::lround(t * 10.0) - 1 + delay_steps, g_axonal ? 1 : 2, 0, 0});
+  for (double t : post)
+    if (g_axonal || std::lround(t * 10.0) - 1 + 2 * delay_steps < end)
+      ev.push_back({std::lround(t * 10.0) - 1 + (g_axonal ? 0 : 2 * delay_steps), g_axonal ? 2 : 1, 0, 0});
   ev.push_back({end, 3, 0, 0});
   std::stable_sort(ev.begin(), ev.end(), [](const Ev& x, const Ev& y) {
     return x.step != y.step ? x.step < y.step : x.kind < y.kind;
   });
   const double dt = 0.1;
-  double c = 0, n = 0, x = 0, y = 0;
-  long t = 0, last_pre = -1, last_post = -1;
+  double c = 0, n = 0, x = 0, y = 0, y_before = 0;
+  long t = 0, last_pre = -1, last_post = -1, last_post_before = -1;
   const double tau_s = std::isinf(tau_n) ? tau_c : tau_c * tau_n / (tau_c + tau_n);
   for (const Ev& e : ev) {
     const double d = static_cast<double>(e.step - t) * dt;
@@ -293,12 +391,16 @@ double dopamine_weight(double w, const std::vector<double>& pre, const std::vect
     t = e.step;
     if (e.kind == 0) {
       n = e.mode == 0 ? n + e.value : e.value;
-    } else if (e.kind == 1) {
-      if (last_post >= 0) c -= A_minus * y * std::exp(-static_cast<double>(t - last_post) * dt / tau_minus);
+    } else if ((e.kind == 1) == g_axonal) {  // arrival
+      const bool tie = !g_axonal && last_post == t;  // a meeting in this step: the trace before it
+      const double yy = tie ? y_before : y;
+      const long lp = tie ? last_post_before : last_post;
+      if (lp >= 0) c -= A_minus * yy * std::exp(-static_cast<double>(t - lp) * dt / tau_minus);
       x = (last_pre < 0 ? 0.0 : x * std::exp(-static_cast<double>(t - last_pre) * dt / tau_plus)) + 1;
       last_pre = t;
-    } else if (e.kind == 2) {
+    } else if (e.kind != 3) {  // postsynaptic spike (its meeting, dendritic)
       if (last_pre >= 0) c += A_plus * x * std::exp(-static_cast<double>(t - last_pre) * dt / tau_plus);
+      y_before = y, last_post_before = last_post;
       y = (last_post < 0 ? 0.0 : y * std::exp(-static_cast<double>(t - last_post) * dt / tau_minus)) + 1;
       last_post = t;
     }
@@ -380,12 +482,14 @@ TEST(Plasticity, TsodyksStateMatchesTheRecurrence) {
     auto pre = train(r.spikes, 0, r.edges.source[k]);
     std::erase_if(pre, [&](double t) { return t + delay > 1000.0 + 1e-9; });
     ASSERT_GT(pre.size(), 10u);
-    // NEST's tsodyks2 recurrence, the first spike's predecessor at t = 0.
-    double u = U, x = 1.0, last = 0.0;
+    // NEST 3.9's tsodyks2 recurrence: the first spike leaves u = U, x = 1.
+    double u = U, x = 1.0, last = -1.0;
     for (double t : pre) {
-      const double h = t + delay - last;
-      x = 1.0 + (x - x * u - 1.0) * std::exp(-h / tau_rec);
-      u = U + u * (1.0 - U) * std::exp(-h / tau_fac);
+      if (last >= 0.0) {
+        const double h = t + delay - last;
+        x = 1.0 + (x - x * u - 1.0) * std::exp(-h / tau_rec);
+        u = U + u * (1.0 - U) * std::exp(-h / tau_fac);
+      }
       last = t + delay;
     }
     EXPECT_NEAR(r.edges.a[k], u, 1e-9 * u) << "u of synapse " << k;
@@ -413,6 +517,13 @@ TEST(Plasticity, BadSynapseParametersAreInputErrors) {
   expect_error("stdp_dopamine_synapse", "b = 0.1 }\nmodulator = { times = [5.0, 1.0], values = [1.0, 2.0]", "times");
   expect_error("stdp_dopamine_synapse", "b = 0.1 }\nmodulator = { population = \"nope\"", "population");
   expect_error("tsodyks2_synapse", "U = 0.5 }\nscaling = { target_rate = 5.0, beta = 0.1", "scaling");
+  // The delay convention: a known name, only for pair rules, and an axonal
+  // part that leaves the dendritic one at least a step (the delay is 1 ms).
+  expect_error("stdp_synapse", "lambda = 0.01 }\ndelay_convention = \"sideways\"\n#", "delay_convention");
+  expect_error("tsodyks2_synapse", "U = 0.5 }\ndelay_convention = \"axonal\"\n#", "delay_convention");
+  expect_error("stdp_synapse", "axonal_delay = 1.0", "axonal_delay");
+  expect_error("stdp_synapse", "axonal_delay = -0.5", "axonal_delay");
+  expect_error("stdp_synapse", "axonal_delay = 0.5 }\ndelay_convention = \"axonal\"\n#", "axonal_delay");
   expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0, beta = -1.0", "beta");
   expect_error("stdp_synapse", "lambda = 0.1 }\nscaling = { target_rate = 5.0", "beta");
 }

@@ -56,8 +56,12 @@ PARROTS = {"P": 30, "Q": 10, "R": 10}  # input populations and sizes
 
 
 def projection(source, target, weight, delay, model, synapse, extra=""):
-    """A [[projection]] of `model` (all to all) with its `synapse` table."""
+    """A [[projection]] of `model` (all to all) with its `synapse` table.
+    Pair rules take Brian2's timing, the whole delay axonal (myelin's
+    default is NEST's, dendritic)."""
     table = ", ".join(f"{k} = {v}" for k, v in synapse.items())
+    if model != "tsodyks2_synapse":
+        extra += 'delay_convention = "axonal"\n'
     return (f'[[projection]]\nsource = "{source}"\ntarget = "{target}"\nrule = "all_to_all"\nweight = {weight}\n'
             f'delay = {delay}\nsynapse_model = "{model}"\n{extra}synapse = {{ {table} }}\n')
 
@@ -219,8 +223,9 @@ def tsodyks_synapses(src, tgt, name):
     s.w = W_Q * pA
     s.u = TM["U"]
     s.x = 1.0
-    # myelin dates the first spike's predecessor at its time 0, Brian's -dt.
-    s.tlast = -DT * ms
+    # NEST 3.9 (and myelin) leave u = U, x = 1 at the first spike: as if its
+    # predecessor were infinitely far back.
+    s.tlast = -1e9 * ms
     return s
 
 
