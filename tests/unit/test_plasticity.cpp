@@ -1,6 +1,7 @@
 // Plastic synapses against their rules computed here from the spike trains
 // the run produced: each final weight (STDP) or (u, x) state (short-term
-// plasticity) must agree to a relative 1e-9. Also: the same final state
+// plasticity) must agree to a relative 1e-12 (trace rules, short-term plasticity) or
+// 1e-9 (scaling, three-factor). Also: the same final state
 // for 1 and 2 threads, a checkpoint round trip of a plastic network, and
 // bad synapse parameters.
 #include <gtest/gtest.h>
@@ -160,7 +161,7 @@ double stdp_weight(double w, const std::vector<double>& pre, const std::vector<d
   return reference_weight(w, pre, post, delay, r);
 }
 
-/// Runs `model` and checks each final weight against `ref` to 1e-9.
+/// Runs `model` and checks each final weight against `ref` to 1e-12.
 void expect_rule(const ModelSpec& m, const std::string& name, double w0, double delay, double t_stop,
                  const TraceRuleRef& ref) {
   const PlasticRun r = run_model(m, name, 2);
@@ -175,7 +176,7 @@ void expect_rule(const ModelSpec& m, const std::string& name, double w0, double 
     ASSERT_GT(pre.size(), 20u) << "presynaptic train too short to test anything";
     ASSERT_GT(post.size(), 10u) << "postsynaptic train too short to test anything";
     const double expected = reference_weight(w0, pre, post, delay, ref);
-    EXPECT_NEAR(r.edges.weight[k], expected, 1e-9 * std::abs(expected)) << name << " synapse " << k;
+    EXPECT_NEAR(r.edges.weight[k], expected, 1e-12 * std::abs(expected)) << name << " synapse " << k;
     changed += std::abs(r.edges.weight[k] - w0) > 0.01 * std::abs(w0);
   }
   EXPECT_GT(changed, 0) << "no weight moved: the test would not see a wrong rule";
@@ -202,7 +203,7 @@ void expect_stdp_rule(const std::string& model, bool nearest, double mu, const s
     EXPECT_DOUBLE_EQ(r.edges.delay[k], 1.5);
     const double expected =
         stdp_weight(40.0, pre, post, 1.5, nearest, tau_plus, tau_minus, lambda, alpha, mu, mu, wmax);
-    EXPECT_NEAR(r.edges.weight[k], expected, 1e-9 * std::abs(expected)) << name << " synapse " << k;
+    EXPECT_NEAR(r.edges.weight[k], expected, 1e-12 * std::abs(expected)) << name << " synapse " << k;
     changed += std::abs(r.edges.weight[k] - 40.0) > 1.0;
   }
   EXPECT_GT(changed, 0) << "no weight moved: the test would not see a wrong rule";
@@ -492,8 +493,8 @@ TEST(Plasticity, TsodyksStateMatchesTheRecurrence) {
       }
       last = t + delay;
     }
-    EXPECT_NEAR(r.edges.a[k], u, 1e-9 * u) << "u of synapse " << k;
-    EXPECT_NEAR(r.edges.b[k], x, 1e-9 * x) << "x of synapse " << k;
+    EXPECT_NEAR(r.edges.a[k], u, 1e-12 * u) << "u of synapse " << k;
+    EXPECT_NEAR(r.edges.b[k], x, 1e-12 * x) << "x of synapse " << k;
   }
 }
 
