@@ -287,6 +287,9 @@ struct PlasticProjection {
   /// each delay, those in step `from` or later (a restore re-queues spikes
   /// some of whose meetings are done).
   void queue_post(std::uint32_t l, Step u, Step from = 0) {
+    // A neuron without synapses here has no part: queue nothing (another
+    // thread's part must not be touched).
+    if (col_off[l] == col_off[l + 1]) return;
     PlasticPart& c = parts[col_part[l]];
     for (std::uint16_t d : delays)
       if (u + shift(d) >= from) c.post_pending[static_cast<std::size_t>((u + shift(d)) & post_mask)].push_back({l, d});
