@@ -24,8 +24,8 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "neurons/model_info.hpp"
@@ -152,19 +152,21 @@ struct Aeif {
       dy[2] = -y[2] / p.tau_syn_ex;
       dy[3] = -y[3] / p.tau_syn_in;
     };
-    double y[4] = {x[V_], x[w_], x[s_ex_], x[s_in_]};
+    double y[4] = {x[V_], x[w_], x[s_ex_], x[s_in_]}, dy[4];
+    rhs(y, dy);
     double h = x[h_] > 0.0 ? x[h_] : q.h0;
     double fired = 0.0;
     for (double t = 0.0; t < q.dt;) {
-      rkf45::evolve(y, t, q.dt, h, p.gsl_error_tol, rhs);
+      rkf45::evolve(y, dy, t, q.dt, h, p.gsl_error_tol, rhs);
       if (x[ref_] > 0.0) {
-        y[0] = p.V_reset;
+        y[0] = p.V_reset;  // already: dV/dt = 0 while refractory, so dy stands
       } else if (y[0] >= q.spike_at) {
         y[0] = p.V_reset;
         y[1] += p.b;
         // One more than t_ref's steps: the count-down below takes one in this step.
         x[ref_] = q.ref_steps > 0.0 ? q.ref_steps + 1.0 : 0.0;
         fired = 1.0;
+        rhs(y, dy);  // a new state (and maybe refractory): its derivative
       }
     }
     if (x[ref_] > 0.0) x[ref_] -= 1.0;

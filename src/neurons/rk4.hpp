@@ -8,13 +8,13 @@
 namespace myelin::rk4 {
 
 /// Substeps of at most 0.05 ms per simulation step: small enough that the
-/// fastest synapse (tau 0.2 ms) and the AdEx upswing stay accurate, few
-/// enough that a step costs a handful of exponentials.
+/// fastest synapse (tau 0.2 ms) stays accurate, few enough that a step
+/// costs a handful of exponentials.
 inline int substeps(double dt) { return static_cast<int>(std::ceil(dt / 0.05 - 1e-9)); }
 
 /// The substeps of one simulation step and the decay factors of the two
-/// exponential synaptic variables over half and whole substeps: what the
-/// conductance and AdEx models need to evaluate them at the stage times.
+/// exponential synaptic variables over half and whole substeps: what
+/// iaf_cond_exp needs to evaluate them at the stage times.
 struct ExpSynapseSubsteps {
   int n;                    ///< substeps per step
   double h;                 ///< substep (ms)

@@ -61,11 +61,14 @@ inline double error_ratio(const double (&err)[N], const double (&dy1)[N], double
 }
 
 /// One accepted step from t towards t1 (t < t1): advances y and t, and
-/// leaves in h the step proposed for the next call.
+/// leaves in h the step proposed for the next call. dy holds rhs(y) on
+/// entry and rhs of the new y on return: the derivative at the end of an
+/// accepted step is the one at the start of the next, so it is not
+/// evaluated twice (GSL evaluates it again, to the same bits).
 template <std::size_t N, class F>
-inline void evolve(double (&y)[N], double& t, double t1, double& h, double tol, F&& rhs) {
-  double dy0[N], out[N], err[N], dy1[N];
-  rhs(y, dy0);
+inline void evolve(double (&y)[N], double (&dy)[N], double& t, double t1, double& h, double tol, F&& rhs) {
+  double out[N], err[N], dy1[N];
+  const double (&dy0)[N] = dy;
   for (;;) {
     const bool last = h > t1 - t;
     const double step = last ? t1 - t : h;
@@ -85,7 +88,7 @@ inline void evolve(double (&y)[N], double& t, double t1, double& h, double tol, 
       h = step;
     }
     t = last ? t1 : t + step;
-    for (std::size_t i = 0; i < N; ++i) y[i] = out[i];
+    for (std::size_t i = 0; i < N; ++i) y[i] = out[i], dy[i] = dy1[i];
     return;
   }
 }
