@@ -258,7 +258,7 @@ void restore_post_history(const Network& net, PlasticProjection& pr, const std::
   for (auto& h : pr.history) h.clear();
   for (std::size_t i = 0; i + 3 < rows.size(); i += 4) {
     const auto it = local.find(static_cast<std::uint64_t>(rows[i]));
-    if (it == local.end() || it->second >= pr.history.size()) continue;
+    if (it == local.end()) continue;  // another rank's neuron
     const Step u = static_cast<Step>(rows[i + 1]);
     pr.history[it->second].push_back({u, rows[i + 2], rows[i + 3]});
     pr.queue_post(it->second, u, now);

@@ -146,7 +146,7 @@ struct PlasticProjection {
   /// after the spike, and a pair at equal times counts as pre-before-post.
   bool dendritic = false;
   Step axonal = 0;                          ///< steps
-  std::vector<std::uint16_t> delays;        ///< the projection's distinct delays (dendritic)
+  std::vector<std::uint16_t> delays;        ///< distinct delays of this rank's synapses (dendritic)
   Step post_mask = 0;                       ///< post_pending ring size - 1
   /// Dendritic: per rank-local neuron its recent spikes, enough to look
   /// back shift(D) steps (the newest older one is kept as the base).
