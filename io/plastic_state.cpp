@@ -110,7 +110,7 @@ void for_each_plastic_block(const Network& net, const PlasticProjection& pr, MPI
           double w = part.weight[syn], elig = part.elig.empty() ? 0.0 : part.elig[syn];
           Step touched = part.touched.empty() ? 0 : part.touched[syn];
           if (dopamine && now >= 0) {
-            dopamine->advance(w, elig, touched, now, part.mod, pr.dt);
+            dopamine->advance(w, elig, touched, now, part.mod, pr.dt, pr.lag(part.seg_delay[seg]));
             touched = now;
           }
           const double x[plastic_row_size] = {static_cast<double>(part.source_of(seg)),

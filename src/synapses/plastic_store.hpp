@@ -153,6 +153,9 @@ struct PlasticProjection {
   std::vector<std::vector<PostSpike>> history;
   Step shift(Step d) const { return dendritic ? 2 * (d - axonal) : 0; }
   Step max_shift() const { return delays.empty() ? 0 : shift(delays.back()); }
+  /// Three-factor rules: how many steps late a synapse of delay d sees the
+  /// modulator (synapses/stdp_dopamine.hpp), the dendritic part of d.
+  Step lag(Step d) const { return dendritic ? d - axonal : 0; }
 
   bool has_post() const { return !std::holds_alternative<TsodyksRule>(rule); }
   std::uint64_t synapses() const;
@@ -223,11 +226,12 @@ struct PlasticProjection {
     const DopamineRule* r = std::get_if<DopamineRule>(&rule);
     if (!r) return;
     PlasticPart& c = parts[p];
-    for (std::size_t k = 0; k < c.weight.size(); ++k) {
-      r->advance(c.weight[k], c.elig[k], c.touched[k], s, c.mod, dt);
-      c.touched[k] = s;
-    }
-    c.mod.trim(s);
+    for (std::uint32_t j = 0; j + 1 < c.seg_begin.size(); ++j)
+      for (std::uint32_t k = c.seg_begin[j]; k < c.seg_begin[j + 1]; ++k) {
+        r->advance(c.weight[k], c.elig[k], c.touched[k], s, c.mod, dt, lag(c.seg_delay[j]));
+        c.touched[k] = s;
+      }
+    c.mod.trim(s - (delays.empty() ? 0 : lag(delays.back())));
   }
 
   /// Synaptic scaling at the end of step k, for rank-local neurons
@@ -381,7 +385,7 @@ struct PlasticProjection {
     const std::uint32_t b = c.seg_begin[j], e = c.seg_begin[j + 1];
     for (std::uint32_t k = b; k < e; ++k) {
       const std::uint32_t t = c.target[k];
-      r.advance(c.weight[k], c.elig[k], c.touched[k], a, c.mod, dt);
+      r.advance(c.weight[k], c.elig[k], c.touched[k], a, c.mod, dt, lag(c.seg_delay[j]));
       c.touched[k] = a;
       c.elig[k] -= r.A_minus * post_traces(r, t, a, c.seg_delay[j]).first;
       add(ring, t, a, c.weight[k]);
@@ -397,7 +401,7 @@ struct PlasticProjection {
       if (d && c.seg_delay[j] != d) continue;
       const SegmentState& s = c.seg_state[j];
       const std::uint32_t syn = col_syn[k];
-      r.advance(c.weight[syn], c.elig[syn], c.touched[syn], u, c.mod, dt);
+      r.advance(c.weight[syn], c.elig[syn], c.touched[syn], u, c.mod, dt, lag(c.seg_delay[j]));
       c.touched[syn] = u;
       if (s.last >= 0) c.elig[syn] += r.A_plus * s.a * decay(u - s.last, r.tau_plus, 0);
     }

@@ -21,7 +21,10 @@
 // are at their time without changing the state (checkpoints keep the
 // state as it is, so a restored run continues bit-exactly).
 // Timing as synapses/stdp.hpp; modulator spikes arriving in a step change
-// n before that step's synaptic events.
+// n before that step's synaptic events. Under the dendritic convention a
+// synapse of delay D runs on its arrival clock, D - axonal steps behind
+// the presynaptic emission clock that NEST's volume transmitter and pairs
+// share, so it sees the modulator `lag` = D - axonal steps late: n(s - lag).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,7 +36,9 @@ namespace myelin {
 
 /// n(t): piece i holds n[i] exp(-(t - t_i) / tau_n) from step[i] on.
 struct Modulator {
-  std::vector<Step> step{0};
+  /// The first piece, n = 0, reaches back far enough for any lag.
+  static constexpr Step origin = std::numeric_limits<Step>::min() / 4;
+  std::vector<Step> step{origin};
   std::vector<double> n{0.0};
   double tau_n = std::numeric_limits<double>::infinity();  ///< ms
 
@@ -73,9 +78,12 @@ struct DopamineRule {
   double tau_pre(int) const { return tau_plus; }
   double tau_post(int) const { return tau_minus; }
 
-  /// Brings (w, c) from step t0 to step t1 under modulator m.
-  void advance(double& w, double& c, Step t0, Step t1, const Modulator& m, double dt) const {
+  /// Brings (w, c) from step t0 to step t1 under modulator m seen `lag`
+  /// steps late.
+  void advance(double& w, double& c, Step t0, Step t1, const Modulator& m, double dt, Step lag) const {
     if (t1 <= t0) return;
+    t0 -= lag;
+    t1 -= lag;
     const double tau_s = std::isinf(m.tau_n) ? tau_c : tau_c * m.tau_n / (tau_c + m.tau_n);
     for (std::size_t i = m.piece(t0); i < m.step.size() && t0 < t1; ++i) {
       const Step end = i + 1 < m.step.size() ? std::min(t1, m.step[i + 1]) : t1;

@@ -371,7 +371,8 @@ double dopamine_weight(double w, const std::vector<double>& pre, const std::vect
   // Dendritic delay (NEST): a postsynaptic spike meets the synapse
   // 2 delay_steps later, before that step's arrivals, which do not see it.
   std::vector<Ev> ev;
-  for (const auto& [s, mode, v] : mod) ev.push_back({s, 0, v, mode});
+  // The modulator reaches the synapse delay_steps late (its dendritic part).
+  for (const auto& [s, mode, v] : mod) ev.push_back({s + (g_axonal ? 0 : delay_steps), 0, v, mode});
   for (double t : pre) ev.push_back({std::lround(t * 10.0) - 1 + delay_steps, g_axonal ? 1 : 2, 0, 0});
   for (double t : post)
     if (g_axonal || std::lround(t * 10.0) - 1 + 2 * delay_steps < end)
@@ -390,6 +391,7 @@ double dopamine_weight(double w, const std::vector<double>& pre, const std::vect
     c *= std::exp(-d / tau_c);
     n *= std::exp(-d / tau_n);
     t = e.step;
+    if (e.kind == 3) break;
     if (e.kind == 0) {
       n = e.mode == 0 ? n + e.value : e.value;
     } else if ((e.kind == 1) == g_axonal) {  // arrival
