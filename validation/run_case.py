@@ -12,7 +12,12 @@ case.toml keys:
   reference     the SONATA spike report, or published means (.toml, see
                 `myelin validate --help`), relative to the case folder
   generated_by  how the reference was produced (documentation)
-  mode          "exact" or "stats"
+  mode          "exact" or "stats", or "script": a check that is not a
+                spike comparison (a rule's arithmetic, say)
+  script        with mode "script": a Python script, relative to the case
+                folder, run as SCRIPT MYELIN WORKDIR; it computes its own
+                reference and exits 0 on a pass (no model, reference or
+                [validate] then)
   ranks         MPI ranks (default 1); threads: per rank (default 1)
   [validate]    options of `myelin validate`, by their long names
                 (tolerance, min-match, ks-max, effect-max, ks-limits,
@@ -30,7 +35,7 @@ import subprocess
 import sys
 import tomllib
 
-KEYS = {"description", "model", "reference", "generated_by", "mode", "ranks", "threads", "validate", "also"}
+KEYS = {"description", "model", "reference", "generated_by", "mode", "ranks", "threads", "validate", "also", "script"}
 ALSO_KEYS = {"reference", "generated_by", "mode", "validate"}
 FILE_OPTIONS = ("ks-limits",)
 
@@ -50,10 +55,16 @@ def load_case(case):
     unknown = set(c) - KEYS
     if unknown:
         fail(case, f"unknown keys {sorted(unknown)} (known: {sorted(KEYS)})")
+    c["name"] = os.path.basename(os.path.normpath(case))
+    if c.get("mode") == "script":
+        extra = set(c) & {"model", "reference", "validate", "also", "ranks", "threads"}
+        if "script" not in c or extra:
+            fail(case, f"mode \"script\" takes 'script' and no {sorted(extra) or 'model or reference'}")
+        c["script_path"] = os.path.normpath(os.path.join(case, c["script"]))
+        return c
     for key in ("model", "reference", "mode"):
         if key not in c:
             fail(case, f"'{key}' is missing")
-    c["name"] = os.path.basename(os.path.normpath(case))
     c["model_path"] = os.path.normpath(os.path.join(case, c["model"]))
     c["reference_path"] = os.path.normpath(os.path.join(case, c["reference"]))
     c["checks"] = [c] + [load_check(case, i, a) for i, a in enumerate(c.get("also", []))]
@@ -110,6 +121,9 @@ def main(myelin, case, work):
         shutil.rmtree(work)
     os.makedirs(work)
     print(f"case {c['name']}: {c.get('description', '')}")
+    if c["mode"] == "script":
+        print(f"  $ {sys.executable} {c['script_path']} {myelin} {work}", flush=True)
+        sys.exit(3 if subprocess.run([sys.executable, c["script_path"], myelin, work]).returncode else 0)
     print(f"  reference: {c['reference']} ({c.get('generated_by', 'origin not stated')})")
     run_model(myelin, c, os.path.join(work, "run"))
     status = 0
