@@ -322,6 +322,9 @@ inline Handle select_rows(hid_t file_space, const std::vector<hsize_t>& dims, hs
 /// every rank of the file's communicator must call it (n may be 0).
 inline void write_rows(hid_t ds, hid_t type, hsize_t row0, hsize_t n, const void* data, bool collective) {
   const std::vector<hsize_t> dims = dataset_dims(ds);
+  // An empty dataset (the same on every rank) has nothing to write, and
+  // HDF5 refuses the write.
+  if (!dims.empty() && dims[0] == 0) return;
   Handle space(H5Dget_space(ds), H5Sclose, "get dataspace");
   Handle mem = select_rows(space, dims, row0, n);
   Handle xfer(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer list");

@@ -769,6 +769,9 @@ ModelSpec load_model_text(const std::string& text, const std::string& path) {
     for (std::size_t i = 0; i < v->as_array().size(); ++i)
       spec.recorders.push_back(load_recorder(v->as_array()[i], i, spec, ctx));
   top.reject_unknown("name, description, run, population, projection, stimulus, recorder");
+  // What the parser checked as it read, once more on the whole spec:
+  // the same rules as for specs built in code.
+  check(spec);
   return spec;
 }
 

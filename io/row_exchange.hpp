@@ -28,6 +28,27 @@ inline bool all_ok(bool ok, MPI_Comm comm) {
   return all != 0;
 }
 
+/// Byte counts and displacements of every rank's part of a gather, from
+/// the counts each rank has (`counts` filled by the caller's collective).
+inline std::vector<int> displacements(const std::vector<int>& counts, bool check_total) {
+  std::vector<int> displs(counts.size());
+  long long total = 0;
+  for (std::size_t r = 0; r < counts.size(); ++r) {
+    displs[r] = static_cast<int>(total);
+    total += counts[r];
+  }
+  if (check_total && total > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB in total");
+  return displs;
+}
+
+/// This rank's part of a gather in bytes (at most 2 GiB).
+template <class T>
+int gather_bytes(const std::vector<T>& mine) {
+  const long long bytes = static_cast<long long>(mine.size() * sizeof(T));
+  if (bytes > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB from one rank");
+  return static_cast<int>(bytes);
+}
+
 /// Gathers every rank's vector onto rank 0 (concatenated in rank order).
 template <class T>
 std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
@@ -35,19 +56,27 @@ std::vector<T> gather_to_root(const std::vector<T>& mine, MPI_Comm comm) {
   MPI_Comm_size(comm, &size);
   MPI_Comm_rank(comm, &rank);
   if (size == 1) return mine;
-  const long long bytes = static_cast<long long>(mine.size() * sizeof(T));
-  if (bytes > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB from one rank");
-  const int n = static_cast<int>(bytes);
-  std::vector<int> counts(static_cast<std::size_t>(size)), displs(static_cast<std::size_t>(size));
+  const int n = gather_bytes(mine);
+  std::vector<int> counts(static_cast<std::size_t>(size));
   MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  long long total = 0;
-  for (int r = 0; r < size; ++r) {
-    displs[static_cast<std::size_t>(r)] = static_cast<int>(total);
-    total += counts[static_cast<std::size_t>(r)];
-  }
-  if (rank == 0 && total > 0x7FFFFFFF) throw std::runtime_error("gather: more than 2 GiB in total");
-  std::vector<T> all(rank == 0 ? static_cast<std::size_t>(total) / sizeof(T) : 0);
+  const std::vector<int> displs = displacements(counts, rank == 0);
+  std::vector<T> all(rank == 0 ? static_cast<std::size_t>(displs.back() + counts.back()) / sizeof(T) : 0);
   MPI_Gatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, 0, comm);
+  return all;
+}
+
+/// Gathers every rank's vector onto every rank (concatenated in rank order).
+template <class T>
+std::vector<T> gather_to_all(const std::vector<T>& mine, MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  if (size == 1) return mine;
+  const int n = gather_bytes(mine);
+  std::vector<int> counts(static_cast<std::size_t>(size));
+  MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm);
+  const std::vector<int> displs = displacements(counts, true);
+  std::vector<T> all(static_cast<std::size_t>(displs.back() + counts.back()) / sizeof(T));
+  MPI_Allgatherv(mine.data(), n, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, comm);
   return all;
 }
 

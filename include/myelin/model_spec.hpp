@@ -157,6 +157,12 @@ struct ModelSpec {
   std::optional<std::size_t> population_index(const std::string& name) const;
 };
 
+/// Checks a spec built in code (or loaded): known models and parameter
+/// names, parameter values, references between elements, delays of at
+/// least dt, run settings. Throws InputError naming the element and field.
+/// A Simulation checks its spec before it builds anything.
+void check(const ModelSpec& spec);
+
 /// Loads and checks a TOML model file; throws InputError on any problem.
 ModelSpec load_model(const std::string& path);
 /// The same from the text of a model file; `path` names it in messages and

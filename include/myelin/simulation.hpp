@@ -1,18 +1,24 @@
 #pragma once
-// Running a model: build each rank's part of the network, simulate, and
-// write the outputs. This is the whole public entry point; the CLI is a
-// thin layer over it.
+// Running a model: a Simulation builds each rank's part of the network from
+// a ModelSpec on a Context, runs it to a time as often as asked, shows its
+// spikes and state in between, takes changes of state and stimuli, writes
+// checkpoints, and at finish() its outputs. run() is the one-shot form the
+// CLI uses.
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "myelin/context.hpp"
 #include "myelin/model_spec.hpp"
 
 namespace myelin {
 
 struct RunOptions {
   std::string output_dir = "output";
-  int threads = 0;            ///< 0: OMP_NUM_THREADS, or all cores
+  int threads = 0;            ///< run() only: 0: OMP_NUM_THREADS, or all cores (a Simulation takes its Context's)
   bool progress = true;       ///< progress line on stderr
   bool write_outputs = true;  ///< spikes.h5, state.h5, summary.json
   /// Recorded spikes and samples a rank buffers before the reports are
@@ -24,6 +30,9 @@ struct RunOptions {
   /// Placement of neurons on ranks: "round_robin" (NEST's), "block",
   /// "population" or "graph" (METIS), computed at start-up...
   std::string partition = "round_robin";
+  /// Spikes of the recorded populations kept in memory for
+  /// Simulation::spikes() (run() keeps them when asked for them).
+  bool keep_spikes = true;
   /// ... unless a placement file from `myelin partition` is given.
   std::string placement_file;
   std::uint64_t chunk_size = 256;  ///< graph strategy: neurons per vertex
@@ -112,15 +121,92 @@ struct RunSummary {
   double report_write_s = 0.0;
 };
 
-/// Spikes as (population-local node id, time in ms), in time order; under
-/// MPI, complete on rank 0 only.
+/// Spikes as (population-local node id, time in ms) per population, by
+/// time, then node id.
 struct SpikeTrains {
   std::vector<std::vector<std::uint64_t>> node_ids;  ///< per population
   std::vector<std::vector<double>> times;
 };
 
-/// Runs a model from start (or a restored checkpoint) to t_stop on every rank of MPI_COMM_WORLD (one
-/// rank when MPI was not initialised). Throws InputError for bad input.
+/// A spike of a recorded population.
+struct Spike {
+  std::uint32_t population = 0;  ///< index in ModelSpec::populations
+  std::uint64_t node = 0;        ///< population-local id (SONATA node id)
+  double time_ms = 0.0;          ///< NEST's stamp: the end of the step it was emitted in
+};
+
+/// Called on every rank with that rank's spikes of one slice (a minimum
+/// delay of biological time), in time order, then by node.
+using SpikeCallback = std::function<void(std::span<const Spike>)>;
+
+RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out);
+
+class Simulation {
+ public:
+  /// Collective over the context's ranks: places the neurons, builds each
+  /// rank's part of the network and, with options.restore, loads a
+  /// checkpoint. Throws InputError for a model or options that cannot run.
+  Simulation(const ModelSpec& spec, const Context& context, const RunOptions& options = {});
+  ~Simulation();
+  Simulation(Simulation&&) noexcept;
+  Simulation& operator=(Simulation&&) noexcept;
+
+  /// Collective: simulates up to `t_ms`, a multiple of dt after time()
+  /// (the model's t_stop bounds only run()). Returns the
+  /// time reached: `t_ms`, or earlier when SIGUSR1/SIGTERM stopped it with
+  /// a checkpoint (options.checkpoint_on_signal). Runs in pieces give the
+  /// same spikes, bit for bit, as one run.
+  double run_until(double t_ms);
+  /// Biological time reached, ms.
+  double time() const;
+  /// Whether a signal stopped the last run_until early.
+  bool stopped_by_signal() const;
+
+  /// Adds a callback for the spikes of each slice (see SpikeCallback).
+  void on_spikes(SpikeCallback callback);
+  /// Collective: every spike kept since the start or the last
+  /// clear_spikes() (options.keep_spikes), on every rank, by time then
+  /// node id, as (population-local id, time) per population.
+  SpikeTrains spikes() const;
+  void clear_spikes();
+
+  /// Collective: the recordable variable (e.g. "V_m", in the model's user
+  /// units) of every neuron of a population, by node id, on every rank.
+  std::vector<double> get_state(const std::string& population, const std::string& variable) const;
+  /// Sets a variable of every neuron of a population: one value each (by
+  /// node id), or one value for all. Not collective; every rank must pass
+  /// the same values.
+  void set_state(const std::string& population, const std::string& variable, const std::vector<double>& values);
+  void set_state(const std::string& population, const std::string& variable, double value);
+
+  /// A poisson_generator's rate from now on (emissions at or after time()).
+  void set_rate(const std::string& stimulus, double rate_hz);
+  /// More spike times (ms, after time()) for a spike_generator.
+  void add_spike_times(const std::string& stimulus, const std::vector<double>& times_ms);
+
+  /// Collective: writes a checkpoint of the state at time() into `dir`
+  /// (options.checkpoint_dir, or OUTPUT/checkpoints, when empty); returns
+  /// its path. Stimulus changes made through this API are not in it.
+  std::string checkpoint(const std::string& dir = "");
+
+  /// Collective: what the run measured so far.
+  RunSummary summary() const;
+  /// Collective: completes the reports, writes synapses.h5 and
+  /// summary.json (options.write_outputs), and returns the summary. The
+  /// simulation cannot run on afterwards.
+  RunSummary finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  friend RunSummary run(const ModelSpec&, const RunOptions&, SpikeTrains*);
+};
+
+/// Runs a model from start (or a restored checkpoint) to t_stop on every
+/// rank of MPI_COMM_WORLD, which the caller has initialised (MpiSession).
+/// Throws InputError for bad input. With `spikes_out`, every recorded
+/// spike comes back: from the spike report on rank 0 (a restored run's
+/// earlier spikes included) when outputs are written, else on every rank.
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out = nullptr);
 
 }  // namespace myelin

@@ -82,6 +82,9 @@ class NeuronGroup {
   virtual std::vector<std::string> state_names() const = 0;
   virtual void get_state(std::size_t i, double* x) const = 0;
   virtual void set_state(std::size_t i, const double* x) = 0;
+  /// Recordable variable `var` (index in the model's state fields) of
+  /// group-local neuron i, in user units, as a state recorder sees it.
+  virtual double get_variable(std::size_t i, int var) const = 0;
 
   std::size_t size() const { return gids.size(); }
 
@@ -131,6 +134,11 @@ class GroupImpl final : public NeuronGroup {
   }
   void set_state(std::size_t i, const double* x) override {
     for (std::size_t v = 0; v < nv; ++v) state_[v][i] = x[v];
+  }
+  double get_variable(std::size_t i, int var) const override {
+    ModelLanes<1> l;
+    for (std::size_t v = 0; v < nv; ++v) l.x[v][0] = state_[v][i];
+    return Model::get(l, 0, params_, var);
   }
 
   void update(const SliceContext& ctx, std::size_t begin, std::size_t end, std::vector<LocalSpike>& out) override {

@@ -28,7 +28,8 @@ void prepare_probes(Network& net, Step t0, Step steps) {
 }  // namespace
 
 Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& bar,
-              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger) {
+              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger,
+              const SliceObserver* observe) {
   const std::size_t n_pop = net.pop_first_gid.size();
   if (out.spike_counts.size() != n_pop) out.spike_counts.assign(n_pop, 0);
   std::vector<PopulationSpikes>& recorded = recording.spikes();
@@ -138,6 +139,11 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
           recorded[static_cast<std::size_t>(k)].node_ids.push_back(s.gid - net.pop_first_gid[pop]);
           recorded[static_cast<std::size_t>(k)].timestamps.push_back(static_cast<double>(s.step + 1) * net.dt);
         }
+        if (observe && *observe && !error) try {
+            (*observe)(slice_spikes);
+          } catch (...) {
+            error = std::current_exception();
+          }
         const Step t1 = ctx.t0 + ctx.steps;
         if (!error) try {
             exchange.post(slice_spikes, t1);

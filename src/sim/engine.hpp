@@ -4,6 +4,7 @@
 // thread steps its neurons through the whole slice, then all spikes of the
 // slice are delivered at once (NEST's min-delay scheme).
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/progress.hpp"
@@ -30,7 +31,11 @@ struct SimulationOutput {
 /// multiples of the minimum delay and at scheduled checkpoints.
 /// Recorded spikes go to `recording`, which is flushed at the boundaries
 /// where `trigger` says a rank's buffers are full.
+/// `observe` (may be null) sees this rank's spikes of each slice, in
+/// (step, gid) order, on the master thread.
+using SliceObserver = std::function<void(const std::vector<SourceSpike>&)>;
 Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& progress,
-              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger);
+              SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger,
+              const SliceObserver* observe = nullptr);
 
 }  // namespace myelin

@@ -32,8 +32,10 @@ Recording::Recording(const ModelSpec& spec, Network& net, const std::vector<bool
       budget_(buffer_bytes),
       slot_(spec.populations.size(), -1),
       rows_written_(spec.populations.size(), 0) {
+  // Without an output directory nothing goes to files, so nothing is
+  // buffered for them (library callers keep spikes themselves).
   for (std::size_t p = 0; p < spec.populations.size(); ++p)
-    if (record[p]) {
+    if (record[p] && !dir_.empty()) {
       slot_[p] = static_cast<int>(recorded_.size());
       recorded_.push_back(spec.populations[p].name);
       pending_.push_back({spec.populations[p].name, {}, {}});
@@ -169,23 +171,6 @@ void Recording::finish(Network& net, Step t) {
   spike_writer_->finish(pending_);
   for (StateFile& f : state_files_) f.writer->finish();
   write_s_ += MPI_Wtime() - t0;
-}
-
-void Recording::all_spikes(std::vector<std::vector<std::uint64_t>>& node_ids, std::vector<std::vector<double>>& times) {
-  std::vector<PopulationSpikes> blocks;
-  if (spike_writer_)
-    blocks = read_spike_prefix((std::filesystem::path(dir_) / "spikes.h5").string(), recorded_,
-                               spike_writer_->marks(), comm_);
-  else
-    for (const PopulationSpikes& s : pending_) blocks.push_back(redistribute_by_time(s, comm_));
-  node_ids.assign(spec_.populations.size(), {});
-  times.assign(spec_.populations.size(), {});
-  for (std::size_t p = 0; p < spec_.populations.size(); ++p) {
-    if (slot_[p] < 0) continue;
-    const PopulationSpikes& b = blocks[static_cast<std::size_t>(slot_[p])];
-    node_ids[p] = gather_to_root(b.node_ids, comm_);
-    times[p] = gather_to_root(b.timestamps, comm_);
-  }
 }
 
 }  // namespace myelin

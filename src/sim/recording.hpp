@@ -46,8 +46,6 @@ class Recording {
   /// Appends so far (flush() and finish() calls that wrote), and their time.
   std::uint64_t appends() const { return appends_; }
   double write_seconds() const { return write_s_; }
-  /// After finish(): every recorded spike, on rank 0, by (time, node id).
-  void all_spikes(std::vector<std::vector<std::uint64_t>>& node_ids, std::vector<std::vector<double>>& times);
 
  private:
   struct StateFile {

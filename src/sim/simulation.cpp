@@ -7,25 +7,26 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <stdexcept>
+#include <limits>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "core/resources.hpp"
+#include "core/stop_signal.hpp"
 #include "exchange/delay_aware_exchange.hpp"
 #include "exchange/exchange_plan.hpp"
 #include "exchange/global_exchange.hpp"
-#include "core/stop_signal.hpp"
 #include "io/atomic_file.hpp"
 #include "io/checkpoint.hpp"
-#include "io/row_exchange.hpp"
 #include "io/checkpoint_files.hpp"
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
 #include "io/plastic_state.hpp"
+#include "io/row_exchange.hpp"
+#include "io/spike_file.hpp"
 #include "io/summary_json.hpp"
 #include "io/units.hpp"
 #include "myelin/error.hpp"
@@ -113,40 +114,6 @@ Step checked_step(double ms, double dt, const std::string& option) {
   return to_steps(ms, dt);
 }
 
-/// Loads a checkpoint into the freshly built network; returns where its
-/// recordings stand, and its step in `step`.
-RecorderCheckpoint restore_run(const ModelSpec& spec, const std::string& path, Network& net,
-                               const Placement& placement, const std::vector<bool>& record, Step t_end,
-                               SimulationOutput& out, Step& step, MPI_Comm comm) {
-  const CheckpointHeader h = read_checkpoint_header(path);
-  if (h.model_hash != hex(structure_hash(spec)))
-    throw InputError(path, "model_hash", h.model_hash,
-                     "a checkpoint of this model (" + spec.source_file + " has structure hash " +
-                         hex(structure_hash(spec)) + "; the checkpoint was written for model '" + h.model_name +
-                         "' from " + h.model_path + ")");
-  if (h.seed != spec.run.seed)
-    throw InputError(path, "seed", std::to_string(h.seed),
-                     "the model's seed " + std::to_string(spec.run.seed) + " (the network would differ)");
-  std::vector<std::string> names;
-  for (const auto& p : spec.populations) names.push_back(p.name);
-  if (h.populations != names || h.neurons != net.n_neurons)
-    throw InputError(path, "populations", "", "the populations of " + spec.source_file);
-  if (h.step >= t_end)
-    throw InputError("--t-stop", "", std::to_string(static_cast<double>(t_end) * spec.run.dt) + " ms",
-                     "a stop time after the checkpoint's " + std::to_string(static_cast<double>(h.step) * h.dt) + " ms");
-  std::vector<std::string> recorded;
-  for (std::size_t p = 0; p < spec.populations.size(); ++p)
-    if (record[p]) recorded.push_back(spec.populations[p].name);
-  RecorderCheckpoint rec = restore_checkpoint(path, h, net, placement, recorded, comm);
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  out.spike_counts.assign(spec.populations.size(), 0);
-  // Totals are summed over ranks at the end: rank 0 carries the past.
-  if (rank == 0) out.spike_counts = h.spike_counts;
-  step = h.step;
-  return rec;
-}
-
 /// Names the reports of a fresh run, so that a restore finds them again:
 /// model, seed, start time and process (rank 0's, the same on all ranks).
 std::string new_run_id(const ModelSpec& spec, MPI_Comm comm) {
@@ -161,199 +128,385 @@ std::string new_run_id(const ModelSpec& spec, MPI_Comm comm) {
   return buf;
 }
 
-}  // namespace
-
-RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out) {
-  int mpi_up = 0;
-  MPI_Initialized(&mpi_up);
-  if (!mpi_up) {
-    // Library use without MPI_Init (tests, embedding): run as one rank.
-    int provided = 0;
-    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
-    std::atexit([] {
-      int done = 0;
-      MPI_Finalized(&done);
-      if (!done) MPI_Finalize();
-    });
-  }
-  const MPI_Comm comm = MPI_COMM_WORLD;
-  int ranks = 1, rank = 0;
-  MPI_Comm_size(comm, &ranks);
-  MPI_Comm_rank(comm, &rank);
-  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-  // From the start: a signal during the build is acted on at the first
-  // safe point instead of killing the process.
-  std::optional<StopSignals> signals;
-  if (options.checkpoint_on_signal) signals.emplace();
-  if (options.exchange != "global" && options.exchange != "delay-aware")
-    throw InputError("--exchange", "", options.exchange, "global or delay-aware");
-  // Every rank computes (or reads) the same placement; checked below.
-  const std::unique_ptr<Placement> placement =
-      options.placement_file.empty()
-          ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
-          : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
-  check_same_placement(spec, *placement, comm);
-  if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
-
-  RunSummary s;
-  s.ranks = ranks;
-  s.threads = threads;
-  s.placement = placement->name();
-  WallTimer build_timer;
-  Network net = build_network(spec, threads, *placement, rank);
-  // State samples go only to report files.
-  if (options.write_outputs) attach_probes(spec, net);
-  // The slice is the global minimum delay: a rank may only run ahead as far
-  // as the shortest delay from any other rank allows.
-  const bool has_synapses = net.synapses() > 0;
-  std::uint64_t local_min = has_synapses ? static_cast<std::uint64_t>(net.min_delay) : ~0ull, global_min = 0;
-  MPI_Allreduce(&local_min, &global_min, 1, MPI_UINT64_T, MPI_MIN, comm);
-  std::uint64_t global_max = 0, local_max = has_synapses ? static_cast<std::uint64_t>(net.max_delay) : 0;
-  MPI_Allreduce(&local_max, &global_max, 1, MPI_UINT64_T, MPI_MAX, comm);
-  net.min_delay = global_min == ~0ull ? 10 : static_cast<Step>(global_min);
-  const ExchangePlan plan = build_plan(incoming_sources(net), static_cast<std::uint64_t>(net.min_delay), *placement,
-                                       net.local_gid, comm);
-  MPI_Barrier(comm);
-  s.build_time_s = build_timer.seconds();
-
+/// Which populations' spikes are recorded: those of the spike recorders,
+/// or all when there is none.
+std::vector<bool> recorded_populations(const ModelSpec& spec) {
   std::vector<bool> record(spec.populations.size(), false);
-  bool any_spike_recorder = false;
+  bool any = false;
   for (const auto& r : spec.recorders)
     if (r.kind == RecorderSpec::Kind::spikes) {
-      any_spike_recorder = true;
+      any = true;
       for (const auto& n : r.populations) record[*spec.population_index(n)] = true;
     }
-  if (!any_spike_recorder) record.assign(record.size(), true);
+  if (!any) record.assign(record.size(), true);
+  return record;
+}
 
-  const Step t_end = to_steps(spec.run.t_stop, spec.run.dt);
-  SimulationOutput out;
-  Step t_begin = 0;
-  std::optional<RecorderCheckpoint> resumed;
-  if (!options.restore.empty()) {
-    s.restored_from = resolve_checkpoint(options.restore);
-    resumed = restore_run(spec, s.restored_from, net, *placement, record, t_end, out, t_begin, comm);
-  }
-  if (!(options.record_buffer_mb > 0))
-    throw InputError("--record-buffer", "", std::to_string(options.record_buffer_mb), "a positive size in MB");
-  Recording recording(spec, net, record, options.write_outputs ? options.output_dir : std::string(),
-                      static_cast<std::size_t>(options.record_buffer_mb * 1048576.0), new_run_id(spec, comm), comm,
-                      resumed ? &*resumed : nullptr, t_begin);
-  resumed.reset();
-  CheckpointSchedule schedule;
-  schedule.on_signal = options.checkpoint_on_signal;
-  if (options.checkpoint_every_ms > 0)
-    schedule.every = checked_step(options.checkpoint_every_ms, spec.run.dt, "--checkpoint-every");
-  for (double ms : options.checkpoint_at_ms) {
-    const Step k = checked_step(ms, spec.run.dt, "--checkpoint-at");
-    if (k > t_begin && k <= t_end) schedule.at.push_back(k);
-  }
-  const std::string checkpoint_dir =
-      options.checkpoint_dir.empty() ? (std::filesystem::path(options.output_dir) / "checkpoints").string()
-                                     : options.checkpoint_dir;
-  if (rank == 0 && (schedule.every > 0 || !schedule.at.empty())) prepare_output_dir(checkpoint_dir);
+}  // namespace
 
-  WallTimer sim_timer;
+// ---------------------------------------------------------------- Context
+
+MpiSession::MpiSession(int* argc, char*** argv) {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (up) return;
+  int provided = 0;
+  MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  owner_ = true;
+}
+
+MpiSession::~MpiSession() {
+  int done = 0;
+  MPI_Finalized(&done);
+  if (owner_ && !done) MPI_Finalize();
+}
+
+Context::Context(MPI_Comm comm, int threads) {
+  int up = 0;
+  MPI_Initialized(&up);
+  if (!up)
+    throw InputError("Context", "", "", "MPI initialised by the program first (MPI_Init_thread, mpi4py, or a "
+                                        "myelin::MpiSession held for the program's lifetime)");
+  if (threads < 0) throw InputError("Context", "threads", std::to_string(threads), "a positive number, or 0 for all cores");
+  MPI_Comm dup = MPI_COMM_NULL;
+  MPI_Comm_dup(comm, &dup);
+  comm_ = std::shared_ptr<MPI_Comm>(new MPI_Comm(dup), [](MPI_Comm* c) {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Comm_free(c);
+    delete c;
+  });
+  MPI_Comm_rank(dup, &rank_);
+  MPI_Comm_size(dup, &ranks_);
+  threads_ = threads > 0 ? threads : omp_get_max_threads();
+}
+
+MPI_Comm Context::communicator() const { return *comm_; }
+
+// ---------------------------------------------------------------- Simulation
+
+struct Simulation::Impl {
+  ModelSpec spec;
+  Context context;
+  RunOptions options;
+  MPI_Comm comm;
+  int rank = 0, ranks = 1, threads = 1;
+  std::optional<StopSignals> signals;
+  std::unique_ptr<Placement> placement;
+  Network net;
+  ExchangePlan plan;
+  std::uint64_t global_min = 0, global_max = 0;  ///< delay range over ranks, steps (global_min ~0: no synapse)
+  std::vector<bool> record;
+  std::unique_ptr<Recording> recording;
   std::unique_ptr<SpikeExchange> exchange;
-  if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
-  else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, t_begin, t_end, comm);
-  {
+  SimulationOutput out;
+  Step t_begin = 0, now = 0;
+  CheckpointSchedule schedule;  ///< checkpoints asked for in the options
+  std::string checkpoint_dir;
+  RunSummary s;  ///< what is known before the end: build, restore, checkpoints
+  double sim_s = 0.0;
+  std::vector<SpikeCallback> callbacks;
+  std::vector<Spike> slice_spikes;
+  SpikeTrains kept;  ///< this rank's, per population
+  SliceObserver observer;
+  bool finished = false;
+  bool ended = false;  ///< run()'s single run is over
+
+  Impl(const ModelSpec& sp, const Context& ctx, const RunOptions& o)
+      : spec(sp), context(ctx), options(o), comm(ctx.communicator()), rank(ctx.rank()), ranks(ctx.ranks()),
+        threads(ctx.threads()) {
+    // From the start: a signal during the build is acted on at the first
+    // safe point instead of killing the process.
+    if (options.checkpoint_on_signal) signals.emplace();
+    check(spec);
+    check_options();
+    place();
+    if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
+    build();
+    std::optional<RecorderCheckpoint> resumed;
+    if (!options.restore.empty()) resumed = restore();
+    open_recording(resumed ? &*resumed : nullptr);
+    plan_checkpoints();
+    kept.node_ids.assign(spec.populations.size(), {});
+    kept.times.assign(spec.populations.size(), {});
+    observer = [this](const std::vector<SourceSpike>& v) { observe(v); };
+  }
+
+  void check_options() const {
+    if (options.exchange != "global" && options.exchange != "delay-aware")
+      throw InputError("exchange", "", options.exchange, "global or delay-aware");
+    if (!(options.record_buffer_mb > 0))
+      throw InputError("record_buffer_mb", "", std::to_string(options.record_buffer_mb), "a positive size in MB");
+    if (options.checkpoint_keep < 1)
+      throw InputError("checkpoint_keep", "", std::to_string(options.checkpoint_keep), "at least 1");
+  }
+
+  /// Every rank computes (or reads) the same placement; checked.
+  void place() {
+    placement = options.placement_file.empty()
+                    ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
+                    : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
+    check_same_placement(spec, *placement, comm);
+    s.ranks = ranks;
+    s.threads = threads;
+    s.placement = placement->name();
+  }
+
+  /// This rank's neurons and synapses, the slice length and the exchange plan.
+  void build() {
+    WallTimer timer;
+    net = build_network(spec, threads, *placement, rank);
+    // State samples go only to report files.
+    if (options.write_outputs) attach_probes(spec, net);
+    // The slice is the global minimum delay: a rank may only run ahead as
+    // far as the shortest delay from any other rank allows.
+    const bool has_synapses = net.synapses() > 0;
+    std::uint64_t local_min = has_synapses ? static_cast<std::uint64_t>(net.min_delay) : ~0ull;
+    MPI_Allreduce(&local_min, &global_min, 1, MPI_UINT64_T, MPI_MIN, comm);
+    std::uint64_t local_max = has_synapses ? static_cast<std::uint64_t>(net.max_delay) : 0;
+    MPI_Allreduce(&local_max, &global_max, 1, MPI_UINT64_T, MPI_MAX, comm);
+    net.min_delay = global_min == ~0ull ? 10 : static_cast<Step>(global_min);
+    plan = build_plan(incoming_sources(net), static_cast<std::uint64_t>(net.min_delay), *placement, net.local_gid, comm);
+    record = recorded_populations(spec);
+    MPI_Barrier(comm);
+    s.build_time_s = timer.seconds();
+  }
+
+  /// Loads options.restore into the freshly built network; returns where
+  /// its recordings stand.
+  RecorderCheckpoint restore() {
+    s.restored_from = resolve_checkpoint(options.restore);
+    const std::string& path = s.restored_from;
+    const CheckpointHeader h = read_checkpoint_header(path);
+    if (h.model_hash != hex(structure_hash(spec)))
+      throw InputError(path, "model_hash", h.model_hash,
+                       "a checkpoint of this model (" + spec.source_file + " has structure hash " +
+                           hex(structure_hash(spec)) + "; the checkpoint was written for model '" + h.model_name +
+                           "' from " + h.model_path + ")");
+    if (h.seed != spec.run.seed)
+      throw InputError(path, "seed", std::to_string(h.seed),
+                       "the model's seed " + std::to_string(spec.run.seed) + " (the network would differ)");
+    std::vector<std::string> names;
+    for (const auto& p : spec.populations) names.push_back(p.name);
+    if (h.populations != names || h.neurons != net.n_neurons)
+      throw InputError(path, "populations", "", "the populations of " + spec.source_file);
+    std::vector<std::string> recorded;
+    for (std::size_t p = 0; p < spec.populations.size(); ++p)
+      if (record[p]) recorded.push_back(spec.populations[p].name);
+    RecorderCheckpoint rec = restore_checkpoint(path, h, net, *placement, recorded, comm);
+    out.spike_counts.assign(spec.populations.size(), 0);
+    // Totals are summed over ranks at the end: rank 0 carries the past.
+    if (rank == 0) out.spike_counts = h.spike_counts;
+    t_begin = now = h.step;
+    return rec;
+  }
+
+  void open_recording(const RecorderCheckpoint* resumed) {
+    recording = std::make_unique<Recording>(spec, net, record, options.write_outputs ? options.output_dir : std::string(),
+                                            static_cast<std::size_t>(options.record_buffer_mb * 1048576.0),
+                                            new_run_id(spec, comm), comm, resumed, t_begin);
+    if (out.spike_counts.empty()) out.spike_counts.assign(spec.populations.size(), 0);
+  }
+
+  void plan_checkpoints() {
+    schedule.on_signal = options.checkpoint_on_signal;
+    if (options.checkpoint_every_ms > 0)
+      schedule.every = checked_step(options.checkpoint_every_ms, spec.run.dt, "checkpoint_every");
+    for (double ms : options.checkpoint_at_ms) {
+      const Step k = checked_step(ms, spec.run.dt, "checkpoint_at");
+      if (k > t_begin) schedule.at.push_back(k);
+    }
+    std::sort(schedule.at.begin(), schedule.at.end());
+    checkpoint_dir = options.checkpoint_dir.empty()
+                         ? (std::filesystem::path(options.output_dir) / "checkpoints").string()
+                         : options.checkpoint_dir;
+    if (rank == 0 && (schedule.every > 0 || !schedule.at.empty())) prepare_output_dir(checkpoint_dir);
+  }
+
+  /// The exchange, made at the first run: for the simulation's whole life
+  /// (each run_until ends with a flush, after which its schedule
+  /// continues), or to t_last for run()'s single run, which drains only
+  /// what was sent, as a run that never continues needs.
+  void exchange_spikes(Step t_last) {
+    if (options.exchange == "global") exchange = std::make_unique<GlobalExchange>(comm);
+    else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, now, t_last, comm);
+  }
+
+  /// This rank's spikes of one slice: to the callbacks and the kept trains.
+  void observe(const std::vector<SourceSpike>& v) {
+    if (callbacks.empty() && !options.keep_spikes) return;
+    slice_spikes.clear();
+    for (const SourceSpike& sp : v) {
+      const auto pop = static_cast<std::size_t>(
+          std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), sp.gid) - net.pop_first_gid.begin() - 1);
+      if (!record[pop]) continue;
+      slice_spikes.push_back({static_cast<std::uint32_t>(pop), sp.gid - net.pop_first_gid[pop],
+                              static_cast<double>(sp.step + 1) * spec.run.dt});
+    }
+    if (options.keep_spikes)
+      for (const Spike& sp : slice_spikes) {
+        kept.node_ids[sp.population].push_back(sp.node);
+        kept.times[sp.population].push_back(sp.time_ms);
+      }
+    for (const auto& cb : callbacks) cb(std::span<const Spike>(slice_spikes));
+  }
+
+  /// `last`: run()'s only run, which need not leave the exchange ready to continue.
+  double run_until(double t_ms, bool last = false) {
+    if (finished || ended) throw InputError("run_until", "", "", "a simulation that is not finished (finish() ends it)");
+    if (!(t_ms >= 0) || !on_grid(t_ms, spec.run.dt))
+      throw InputError("run_until", "t", std::to_string(t_ms) + " ms", "a multiple of dt = " + std::to_string(spec.run.dt) + " ms");
+    const Step t_end = to_steps(t_ms, spec.run.dt);
+    if (t_end < now)
+      throw InputError("run_until", "t", std::to_string(t_ms) + " ms",
+                       "a time at or after the simulation's, " + std::to_string(static_cast<double>(now) * spec.run.dt) + " ms");
+    s.stopped_by_signal = 0;
+    if (t_end == now) return t_ms;
+    if (!exchange) exchange_spikes(last ? t_end : std::numeric_limits<Step>::max() / 4);
+    ended = last;
+    WallTimer timer;
+    double written_s = 0.0;
+    // The run stops at t_end like at a checkpoint: the exchange is flushed,
+    // so the next call continues as if there had been no stop.
+    CheckpointSchedule sched = schedule;
+    if (!last) sched.at.insert(std::upper_bound(sched.at.begin(), sched.at.end(), t_end), t_end);
     // Signals are polled every 16 slices: a few ms of biological time.
-    CheckpointTrigger trigger(schedule, t_end, 16 * net.min_delay, comm);
-    Progress bar(static_cast<double>(t_begin) * spec.run.dt, static_cast<double>(t_end) * spec.run.dt,
-                 options.progress && rank == 0);
-    Step t = t_begin;
-    while (t < t_end) {
-      t = simulate(net, t, t_end, recording, threads, bar, out, *exchange, &trigger);
-      if (trigger.stopped_at() != t) continue;
-      if (rank == 0 && trigger.signal()) prepare_output_dir(checkpoint_dir);
-      CheckpointHeader h;
-      h.model_name = spec.name;
-      h.model_hash = hex(structure_hash(spec));
-      h.model_text = spec.source_text;
-      h.model_path = std::filesystem::absolute(spec.source_file).string();
-      h.dt = spec.run.dt;
-      h.step = t;
-      h.seed = spec.run.seed;
-      h.ranks = ranks;
-      h.threads = threads;
-      h.neurons = net.n_neurons;
-      for (const auto& p : spec.populations) h.populations.push_back(p.name);
-      h.spike_counts.resize(out.spike_counts.size());
-      MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
-                    MPI_UINT64_T, MPI_SUM, comm);
-      WallTimer wt;
-      // The reports are written up to t and made durable before the
-      // checkpoint records how far they go.
-      recording.flush(net, t);
-      const RecorderCheckpoint rec = recording.checkpoint_state();
-      CheckpointRecord c;
-      c.path = commit_checkpoint(checkpoint_dir, checkpoint_file_name(t, spec.run.dt), options.checkpoint_keep,
-                                 [&](const std::string& temp) {
-                                   write_checkpoint(temp, h, net, rec, comm);
-                                 },
-                                 comm);
-      c.write_s = wt.seconds();
-      c.time_ms = static_cast<double>(t) * spec.run.dt;
-      std::error_code ec;
-      c.bytes = rank == 0 ? static_cast<std::uint64_t>(std::filesystem::file_size(c.path, ec)) : 0;
-      s.checkpoints.push_back(c);
+    CheckpointTrigger trigger(sched, t_end, 16 * net.min_delay, comm);
+    Progress bar(static_cast<double>(now) * spec.run.dt, t_ms, options.progress && rank == 0);
+    while (now < t_end) {
+      now = simulate(net, now, t_end, *recording, threads, bar, out, *exchange, &trigger, &observer);
+      if (trigger.stopped_at() != now) continue;
+      const bool scheduled = std::binary_search(schedule.at.begin(), schedule.at.end(), now) ||
+                             (schedule.every > 0 && now % schedule.every == 0);
+      if (scheduled || trigger.signal()) {
+        if (rank == 0 && trigger.signal()) prepare_output_dir(checkpoint_dir);
+        written_s += write_checkpoint_now(checkpoint_dir).write_s;
+      }
       if (trigger.signal()) {
         s.stopped_by_signal = trigger.signal();
         break;
       }
     }
-    bar.finish(static_cast<double>(t) * spec.run.dt, out.spikes_emitted);
-    s.t_reached_ms = static_cast<double>(t) * spec.run.dt;
+    bar.finish(static_cast<double>(now) * spec.run.dt, out.spikes_emitted);
+    // Checkpoint writing is reported per checkpoint, not as simulation.
+    sim_s += timer.seconds() - written_s;
+    return static_cast<double>(now) * spec.run.dt;
   }
-  s.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
-  // Checkpoint writing is reported per checkpoint, not as simulation.
-  s.sim_time_s = sim_timer.seconds();
-  for (const auto& c : s.checkpoints) s.sim_time_s -= c.write_s;
 
-  s.neurons = net.n_neurons;
-  s.synapses = sum_all(net.synapses(), comm);
-  s.connectivity_bytes = sum_all(net.synapse_bytes(), comm);
-  s.bytes_per_synapse = s.synapses ? static_cast<double>(s.connectivity_bytes) / static_cast<double>(s.synapses) : 0.0;
+  /// Collective, at a stop of the loop (no spike in flight).
+  CheckpointRecord write_checkpoint_now(const std::string& dir) {
+    CheckpointHeader h;
+    h.model_name = spec.name;
+    h.model_hash = hex(structure_hash(spec));
+    h.model_text = spec.source_text;
+    h.model_path = spec.source_file.empty() ? std::string() : std::filesystem::absolute(spec.source_file).string();
+    h.dt = spec.run.dt;
+    h.step = now;
+    h.seed = spec.run.seed;
+    h.ranks = ranks;
+    h.threads = threads;
+    h.neurons = net.n_neurons;
+    for (const auto& p : spec.populations) h.populations.push_back(p.name);
+    h.spike_counts.resize(out.spike_counts.size());
+    MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
+                  MPI_UINT64_T, MPI_SUM, comm);
+    WallTimer wt;
+    // The reports are written up to now and made durable before the
+    // checkpoint records how far they go.
+    recording->flush(net, now);
+    const RecorderCheckpoint rec = recording->checkpoint_state();
+    CheckpointRecord c;
+    c.path = commit_checkpoint(dir, checkpoint_file_name(now, spec.run.dt), options.checkpoint_keep,
+                               [&](const std::string& temp) { write_checkpoint(temp, h, net, rec, comm); }, comm);
+    c.write_s = wt.seconds();
+    c.time_ms = static_cast<double>(now) * spec.run.dt;
+    std::error_code ec;
+    c.bytes = rank == 0 ? static_cast<std::uint64_t>(std::filesystem::file_size(c.path, ec)) : 0;
+    s.checkpoints.push_back(c);
+    return c;
+  }
+
+  /// This rank's group of a population by name, or an InputError.
+  std::pair<std::size_t, NeuronGroup*> group(const std::string& population, const char* what) const {
+    const auto p = spec.population_index(population);
+    if (!p) throw InputError(what, "population", population, "one of the model's populations");
+    return {*p, net.group_of(*p)};
+  }
+
+  int variable_index(std::size_t p, const std::string& variable, const char* what) const {
+    const ModelEntry* m = find_neuron_model(spec.populations[p].model);
+    std::string names;
+    for (std::size_t k = 0; k < m->state.size(); ++k) {
+      if (m->state[k].name == variable) return static_cast<int>(k);
+      names += (k ? ", " : "") + m->state[k].name;
+    }
+    throw InputError(what, "variable", variable, "a state variable of " + m->name + " (" + names + ")");
+  }
+
+  std::size_t stimulus_index(const std::string& name, StimulusType type, const char* what) const {
+    for (std::size_t k = 0; k < spec.stimuli.size(); ++k)
+      if (spec.stimuli[k].name == name) {
+        if (spec.stimuli[k].type != type)
+          throw InputError(what, "stimulus", name,
+                           type == StimulusType::poisson_generator ? "a poisson_generator" : "a spike_generator");
+        return k;
+      }
+    throw InputError(what, "stimulus", name, "the name of one of the model's stimuli");
+  }
+
+  RunSummary summarise() const;
+};
+
+RunSummary Simulation::Impl::summarise() const {
+  RunSummary r = s;
+  r.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
+  r.t_reached_ms = static_cast<double>(now) * spec.run.dt;
+  r.sim_time_s = sim_s;
+  r.neurons = net.n_neurons;
+  r.synapses = sum_all(net.synapses(), comm);
+  r.connectivity_bytes = sum_all(net.synapse_bytes(), comm);
+  r.bytes_per_synapse = r.synapses ? static_cast<double>(r.connectivity_bytes) / static_cast<double>(r.synapses) : 0.0;
   {
     std::uint64_t n = 0, b = 0;
     for (const auto& pr : net.plastic) {
       n += pr.synapses();
       b += pr.bytes();
     }
-    s.plastic_synapses = sum_all(n, comm);
+    r.plastic_synapses = sum_all(n, comm);
     const std::uint64_t pb = sum_all(b, comm);
-    s.plastic_bytes_per_synapse = s.plastic_synapses ? static_cast<double>(pb) / static_cast<double>(s.plastic_synapses) : 0.0;
+    r.plastic_bytes_per_synapse = r.plastic_synapses ? static_cast<double>(pb) / static_cast<double>(r.plastic_synapses) : 0.0;
   }
-  s.bio_time_ms = s.t_reached_ms;
-  const double simulated_ms = s.t_reached_ms - s.t_start_ms;
-  s.real_time_factor = simulated_ms > 0 ? s.sim_time_s / (simulated_ms * 1e-3) : 0.0;
-  s.events_delivered = sum_all(out.events, comm);
-  s.events_per_second = s.sim_time_s > 0 ? static_cast<double>(s.events_delivered) / s.sim_time_s : 0.0;
-  s.steps = static_cast<std::uint64_t>(std::llround(s.t_reached_ms / spec.run.dt));
-  s.min_delay_steps = global_min == ~0ull ? 0 : global_min;
-  s.max_delay_steps = global_max;
-  s.exchange_scheme = exchange->name();
-  s.exchange_synchronisations = out.exchange.synchronisations;
-  const ExchangeCounters& xc = out.exchange;
-  s.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.synchronisations}, comm);
-  s.messages_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.messages}, comm);
-  s.bytes_sent_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.bytes_sent}, comm);
-  s.update_s_per_rank = gather_to_root(std::vector<double>{out.update_s}, comm);
-  s.deliver_s_per_rank = gather_to_root(std::vector<double>{out.deliver_s}, comm);
-  s.exchange_s_per_rank = gather_to_root(std::vector<double>{xc.exchange_s}, comm);
-  s.wait_s_per_rank = gather_to_root(std::vector<double>{xc.wait_s}, comm);
-  if (rank == 0 && !s.update_s_per_rank.empty()) {
+  r.bio_time_ms = r.t_reached_ms;
+  const double simulated_ms = r.t_reached_ms - r.t_start_ms;
+  r.real_time_factor = simulated_ms > 0 ? r.sim_time_s / (simulated_ms * 1e-3) : 0.0;
+  r.events_delivered = sum_all(out.events, comm);
+  r.events_per_second = r.sim_time_s > 0 ? static_cast<double>(r.events_delivered) / r.sim_time_s : 0.0;
+  r.steps = static_cast<std::uint64_t>(now);
+  r.min_delay_steps = global_min == ~0ull ? 0 : global_min;
+  r.max_delay_steps = global_max;
+  const ExchangeCounters none;
+  r.exchange_scheme = exchange ? exchange->name() : options.exchange;
+  const ExchangeCounters& xc = exchange ? exchange->counters() : none;
+  r.exchange_synchronisations = xc.synchronisations;
+  r.synchronisations_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.synchronisations}, comm);
+  r.messages_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.messages}, comm);
+  r.bytes_sent_per_rank = gather_to_root(std::vector<std::uint64_t>{xc.bytes_sent}, comm);
+  r.update_s_per_rank = gather_to_root(std::vector<double>{out.update_s}, comm);
+  r.deliver_s_per_rank = gather_to_root(std::vector<double>{out.deliver_s}, comm);
+  r.exchange_s_per_rank = gather_to_root(std::vector<double>{xc.exchange_s}, comm);
+  r.wait_s_per_rank = gather_to_root(std::vector<double>{xc.wait_s}, comm);
+  if (rank == 0 && !r.update_s_per_rank.empty()) {
     double mx = 0, sum = 0;
-    for (double x : s.update_s_per_rank) {
+    for (double x : r.update_s_per_rank) {
       mx = std::max(mx, x);
       sum += x;
     }
-    s.load_imbalance = sum > 0 ? mx / (sum / static_cast<double>(s.update_s_per_rank.size())) : 1.0;
+    r.load_imbalance = sum > 0 ? mx / (sum / static_cast<double>(r.update_s_per_rank.size())) : 1.0;
   }
-  s.exchange_messages = sum_all(xc.messages, comm);
+  r.exchange_messages = sum_all(xc.messages, comm);
   const std::uint64_t received = sum_all(xc.messages_received, comm), slack = sum_all(xc.slack_steps, comm);
-  s.mean_slack_steps = received ? static_cast<double>(slack) / static_cast<double>(received) : 0.0;
-  s.exchange_bytes_sent = sum_all(xc.bytes_sent, comm);
+  r.mean_slack_steps = received ? static_cast<double>(slack) / static_cast<double>(received) : 0.0;
+  r.exchange_bytes_sent = sum_all(xc.bytes_sent, comm);
   // Per-tier counters: ranks may know different numbers of tiers.
   std::uint64_t my_tiers = xc.tier_messages.size(), n_tiers = 0;
   MPI_Allreduce(&my_tiers, &n_tiers, 1, MPI_UINT64_T, MPI_MAX, comm);
@@ -361,38 +514,197 @@ RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* sp
     std::vector<std::uint64_t> mine(*v), all(n_tiers, 0);
     mine.resize(n_tiers, 0);
     MPI_Allreduce(mine.data(), all.data(), static_cast<int>(n_tiers), MPI_UINT64_T, MPI_SUM, comm);
-    (v == &xc.tier_messages ? s.tier_messages : s.tier_bytes) = std::move(all);
+    (v == &xc.tier_messages ? r.tier_messages : r.tier_bytes) = std::move(all);
   }
   // The plan's D(a, b) matrix (rows gathered from every rank) and tiers.
-  s.delay_matrix = gather_to_root(plan.delay_out, comm);
+  r.delay_matrix = gather_to_root(plan.delay_out, comm);
   std::uint64_t tiers = plan.tiers(), max_tiers = 0;
   MPI_Allreduce(&tiers, &max_tiers, 1, MPI_UINT64_T, MPI_MAX, comm);
-  s.exchange_tiers = max_tiers;
+  r.exchange_tiers = max_tiers;
+  r.populations.clear();
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
-    PopulationResult r;
-    r.name = spec.populations[p].name;
-    r.size = spec.populations[p].size;
-    r.spikes = sum_all(out.spike_counts[p], comm);
-    r.rate_hz = static_cast<double>(r.spikes) / (static_cast<double>(r.size) * s.bio_time_ms * 1e-3);
-    s.populations.push_back(r);
+    PopulationResult pr;
+    pr.name = spec.populations[p].name;
+    pr.size = spec.populations[p].size;
+    pr.spikes = sum_all(out.spike_counts[p], comm);
+    pr.rate_hz = r.bio_time_ms > 0 ? static_cast<double>(pr.spikes) / (static_cast<double>(pr.size) * r.bio_time_ms * 1e-3) : 0.0;
+    r.populations.push_back(pr);
   }
-
-  recording.finish(net, static_cast<Step>(std::llround(s.t_reached_ms / spec.run.dt)));
-  // A run stopped by a signal continues from its checkpoint, which holds
-  // the plastic state; only a finished run writes the final weights.
-  if (options.write_outputs && !s.stopped_by_signal)
-    write_plastic_edges((std::filesystem::path(options.output_dir) / "synapses.h5").string(), spec, net,
-                        static_cast<Step>(std::llround(s.t_reached_ms / spec.run.dt)), comm);
-  // Library callers get every spike on rank 0, in the order one rank
-  // records them in: by time, then node id.
-  s.report_appends = recording.appends();
-  s.report_write_s = recording.write_seconds();
-  if (spikes_out) recording.all_spikes(spikes_out->node_ids, spikes_out->times);
+  r.report_appends = recording->appends();
+  r.report_write_s = recording->write_seconds();
   double mem = peak_memory_mb(), mem_max = 0;
   MPI_Allreduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, comm);
-  s.peak_memory_mb = mem_max;
-  if (options.write_outputs && rank == 0)
-    write_text_file((std::filesystem::path(options.output_dir) / "summary.json").string(), summary_json(s, spec));
+  r.peak_memory_mb = mem_max;
+  return r;
+}
+
+Simulation::Simulation(const ModelSpec& spec, const Context& context, const RunOptions& options)
+    : impl_(std::make_unique<Impl>(spec, context, options)) {}
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+double Simulation::run_until(double t_ms) { return impl_->run_until(t_ms); }
+double Simulation::time() const { return static_cast<double>(impl_->now) * impl_->spec.run.dt; }
+bool Simulation::stopped_by_signal() const { return impl_->s.stopped_by_signal != 0; }
+void Simulation::on_spikes(SpikeCallback callback) { impl_->callbacks.push_back(std::move(callback)); }
+
+SpikeTrains Simulation::spikes() const {
+  const Impl& m = *impl_;
+  SpikeTrains all;
+  all.node_ids.resize(m.spec.populations.size());
+  all.times.resize(m.spec.populations.size());
+  for (std::size_t p = 0; p < m.spec.populations.size(); ++p) {
+    const std::vector<std::uint64_t> ids = gather_to_all(m.kept.node_ids[p], m.comm);
+    const std::vector<double> t = gather_to_all(m.kept.times[p], m.comm);
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return t[a] != t[b] ? t[a] < t[b] : ids[a] < ids[b];
+    });
+    for (std::size_t i : order) {
+      all.node_ids[p].push_back(ids[i]);
+      all.times[p].push_back(t[i]);
+    }
+  }
+  return all;
+}
+
+void Simulation::clear_spikes() {
+  for (auto& v : impl_->kept.node_ids) v.clear();
+  for (auto& v : impl_->kept.times) v.clear();
+}
+
+std::vector<double> Simulation::get_state(const std::string& population, const std::string& variable) const {
+  const Impl& m = *impl_;
+  const auto [p, g] = m.group(population, "get_state");
+  const int var = m.variable_index(p, variable, "get_state");
+  std::vector<double> mine;  // (node id, value) pairs
+  for (std::size_t i = 0; g && i < g->size(); ++i) {
+    mine.push_back(static_cast<double>(g->node_ids[i]));
+    mine.push_back(g->get_variable(i, var));
+  }
+  const std::vector<double> all = gather_to_all(mine, m.comm);
+  std::vector<double> values(m.spec.populations[p].size, 0.0);
+  for (std::size_t k = 0; k + 1 < all.size(); k += 2) values[static_cast<std::size_t>(all[k])] = all[k + 1];
+  return values;
+}
+
+void Simulation::set_state(const std::string& population, const std::string& variable, const std::vector<double>& values) {
+  const Impl& m = *impl_;
+  const auto [p, g] = m.group(population, "set_state");
+  m.variable_index(p, variable, "set_state");
+  if (values.size() != m.spec.populations[p].size)
+    throw InputError("set_state", "values", std::to_string(values.size()) + " values",
+                     std::to_string(m.spec.populations[p].size) + " (one per neuron of " + population + ")");
+  for (std::size_t i = 0; g && i < g->size(); ++i) g->set_initial(i, variable, values[g->node_ids[i]]);
+}
+
+void Simulation::set_state(const std::string& population, const std::string& variable, double value) {
+  const auto p = impl_->spec.population_index(population);
+  set_state(population, variable, std::vector<double>(p ? impl_->spec.populations[*p].size : 0, value));
+}
+
+void Simulation::set_rate(const std::string& stimulus, double rate_hz) {
+  Impl& m = *impl_;
+  const std::size_t k = m.stimulus_index(stimulus, StimulusType::poisson_generator, "set_rate");
+  if (!(rate_hz >= 0) || !std::isfinite(rate_hz))
+    throw InputError("set_rate", "rate", std::to_string(rate_hz) + " Hz", "a rate of 0 Hz or more");
+  const StimulusSpec& st = m.spec.stimuli[k];
+  const double dt = m.spec.run.dt;
+  // Emissions before now keep their rate (their spikes may still be on the
+  // way); those from now on take the new one, from the same random stream.
+  PoissonInput in;
+  in.table = PoissonTable(rate_hz * dt * 1e-3);
+  in.weight = static_cast<float>(st.weight.a);
+  in.delay = to_steps(st.delay.a, dt);
+  in.start = std::max(m.now, static_cast<Step>(std::ceil(st.start / dt - 1e-9)));
+  in.stop = std::isfinite(st.stop) ? static_cast<Step>(std::ceil(st.stop / dt - 1e-9)) : std::numeric_limits<Step>::max() / 4;
+  in.key1 = purpose_key(Purpose::poisson, static_cast<std::uint32_t>(k));
+  for (auto& g : m.net.groups) {
+    if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())
+      continue;
+    for (PoissonInput& old : g->poisson)
+      if (old.key1 == in.key1) old.stop = std::min(old.stop, m.now);
+    if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
+  }
+}
+
+void Simulation::add_spike_times(const std::string& stimulus, const std::vector<double>& times_ms) {
+  Impl& m = *impl_;
+  const std::size_t k = m.stimulus_index(stimulus, StimulusType::spike_generator, "add_spike_times");
+  std::size_t g = 0;  // generators are numbered in the order of their stimuli
+  for (std::size_t j = 0; j < k; ++j) g += m.spec.stimuli[j].type == StimulusType::spike_generator;
+  std::vector<Step>& steps = m.net.generators[g].steps;
+  const double dt = m.spec.run.dt;
+  for (double t : times_ms) {
+    // Stamped like a neuron spike emitted in step t/dt - 1 (network.cpp).
+    if (!on_grid(t, dt) || to_steps(t, dt) - 1 < m.now)
+      throw InputError("add_spike_times", "times", std::to_string(t) + " ms",
+                       "times on the dt grid after the simulation's time, " +
+                           std::to_string(static_cast<double>(m.now) * dt) + " ms");
+    steps.insert(std::upper_bound(steps.begin(), steps.end(), to_steps(t, dt) - 1), to_steps(t, dt) - 1);
+  }
+}
+
+std::string Simulation::checkpoint(const std::string& dir) {
+  Impl& m = *impl_;
+  const std::string d = dir.empty() ? m.checkpoint_dir : dir;
+  if (m.rank == 0) prepare_output_dir(d);
+  return m.write_checkpoint_now(d).path;
+}
+
+RunSummary Simulation::summary() const { return impl_->summarise(); }
+
+RunSummary Simulation::finish() {
+  Impl& m = *impl_;
+  if (m.finished) throw InputError("finish", "", "", "one call (the simulation is finished)");
+  m.finished = true;
+  m.recording->finish(m.net, m.now);
+  // A run stopped by a signal continues from its checkpoint, which holds
+  // the plastic state; only a finished run writes the final weights.
+  if (m.options.write_outputs && !m.s.stopped_by_signal)
+    write_plastic_edges((std::filesystem::path(m.options.output_dir) / "synapses.h5").string(), m.spec, m.net, m.now,
+                        m.comm);
+  const RunSummary r = m.summarise();
+  if (m.options.write_outputs && m.rank == 0)
+    write_text_file((std::filesystem::path(m.options.output_dir) / "summary.json").string(), summary_json(r, m.spec));
+  return r;
+}
+
+namespace {
+
+/// Every spike of a finished report (a restored run's included), on rank 0.
+SpikeTrains report_spikes(const ModelSpec& spec, const std::string& output_dir, MPI_Comm comm) {
+  SpikeTrains t;
+  t.node_ids.resize(spec.populations.size());
+  t.times.resize(spec.populations.size());
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  if (rank != 0) return t;
+  for (PopulationSpikes& p : read_spike_file((std::filesystem::path(output_dir) / "spikes.h5").string())) {
+    const std::size_t k = *spec.population_index(p.population);
+    t.node_ids[k] = std::move(p.node_ids);
+    t.times[k] = std::move(p.timestamps);
+  }
+  return t;
+}
+
+}  // namespace
+
+RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out) {
+  RunOptions o = options;
+  o.keep_spikes = spikes_out != nullptr && !options.write_outputs;
+  const Context context(MPI_COMM_WORLD, options.threads);
+  Simulation sim(spec, context, o);
+  if (to_steps(sim.time(), spec.run.dt) >= to_steps(spec.run.t_stop, spec.run.dt))
+    throw InputError("run.t_stop", "", std::to_string(spec.run.t_stop) + " ms",
+                     "a stop time after the checkpoint's " + std::to_string(sim.time()) + " ms");
+  sim.impl_->run_until(spec.run.t_stop, true);
+  const RunSummary s = sim.finish();
+  if (spikes_out)
+    *spikes_out = options.write_outputs && !s.stopped_by_signal ? report_spikes(spec, options.output_dir, context.communicator())
+                                                                 : sim.spikes();
   return s;
 }
 
