@@ -7,7 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/plastic_state.hpp"
 #include "io/row_exchange.hpp"
 #include "myelin/error.hpp"

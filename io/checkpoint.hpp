@@ -45,7 +45,7 @@
 #include "io/report_stream.hpp"
 #include "io/spike_report.hpp"
 #include "partition/placement.hpp"
-#include "sim/network.hpp"
+#include "build/network.hpp"
 
 namespace myelin {
 

@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include "core/time_grid.hpp"
-#include "io/sonata_edges.hpp"
-#include "io/sonata_nodes.hpp"
-#include "io/units.hpp"
+#include "build/sonata_edges.hpp"
+#include "build/sonata_nodes.hpp"
+#include "core/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 #include "synapses/synapse_models.hpp"

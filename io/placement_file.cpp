@@ -1,7 +1,7 @@
 #include "io/placement_file.hpp"
 
 #include "io/atomic_file.hpp"
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/model_hash.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"

@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "io/atomic_file.hpp"
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/row_exchange.hpp"
 #include "io/sonata_export.hpp"
 #include "myelin/version.hpp"

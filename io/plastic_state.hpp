@@ -23,7 +23,7 @@
 
 #include "myelin/model_spec.hpp"
 #include "partition/placement.hpp"
-#include "sim/network.hpp"
+#include "build/network.hpp"
 
 namespace myelin {
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "io/atomic_file.hpp"
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/row_exchange.hpp"
 
 namespace myelin {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"
 

@@ -9,13 +9,13 @@
 
 #include "build/connection_rules.hpp"
 #include "io/atomic_file.hpp"
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/row_exchange.hpp"
-#include "io/sonata_edges.hpp"
+#include "build/sonata_edges.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"
 #include "neurons/registry.hpp"
-#include "sim/network.hpp"
+#include "build/network.hpp"
 
 namespace myelin {
 namespace {

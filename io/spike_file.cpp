@@ -5,7 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {

@@ -18,17 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/report_stream.hpp"
+#include "sim/recorder.hpp"
 
 namespace myelin {
-
-struct PopulationSpikes {
-  std::string population;
-  std::vector<std::uint64_t> node_ids;
-  std::vector<double> timestamps;  ///< ms, non-decreasing
-  std::size_t size() const { return timestamps.size(); }
-};
 
 class SpikeReportWriter {
  public:

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/report_stream.hpp"
 
 namespace myelin {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "exchange/schedule.hpp"
+#include "core/exchange_schedule.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {

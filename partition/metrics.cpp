@@ -4,7 +4,7 @@
 #include <bit>
 #include <cmath>
 
-#include "exchange/schedule.hpp"
+#include "core/exchange_schedule.hpp"
 #include "partition/chunk_graph.hpp"
 
 namespace myelin {

@@ -1,6 +1,6 @@
 #include "myelin/catalogue.hpp"
 
-#include "io/units.hpp"
+#include "core/units.hpp"
 #include "neurons/registry.hpp"
 #include "synapses/synapse_models.hpp"
 

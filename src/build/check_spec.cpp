@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "io/units.hpp"
+#include "core/units.hpp"
 #include "myelin/error.hpp"
 #include "myelin/model_spec.hpp"
 #include "neurons/registry.hpp"

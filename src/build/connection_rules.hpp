@@ -8,13 +8,13 @@
 // targets and keeps its own (work O(total), memory O(local)), like NEST.
 // fixed_total_number first splits the total over targets with one shared
 // stream (multinomial), then draws sources per target. from_file holds the
-// local targets' edges that io/sonata_edges read from a SONATA file.
+// local targets' edges that build/sonata_edges read from a SONATA file.
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "core/distributions.hpp"
+#include "build/distributions.hpp"
 #include "core/rng.hpp"
 #include "core/time_grid.hpp"
 #include "myelin/error.hpp"

@@ -9,7 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "io/checkpoint.hpp"
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 
 namespace po = boost::program_options;

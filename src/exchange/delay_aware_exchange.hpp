@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "exchange/exchange_plan.hpp"
-#include "exchange/schedule.hpp"
+#include "core/exchange_schedule.hpp"
 #include "exchange/spike.hpp"
 
 namespace myelin {

@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-#include "neurons/model_info.hpp"
+#include "core/fields.hpp"
 #include "neurons/rkf45.hpp"
 
 namespace myelin {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "neurons/model_info.hpp"
+#include "core/fields.hpp"
 #include "neurons/rk4.hpp"
 
 namespace myelin {

@@ -16,7 +16,7 @@
 #include "core/rng.hpp"
 #include "core/simd.hpp"
 #include "core/time_grid.hpp"
-#include "sim/ring_buffer.hpp"
+#include "core/ring_buffer.hpp"
 
 namespace myelin {
 

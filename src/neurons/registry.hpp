@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "neurons/model_info.hpp"
+#include "core/fields.hpp"
 #include "neurons/neuron_group.hpp"
 
 namespace myelin {

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "build/connectivity.hpp"
-#include "sim/ring_buffer.hpp"
+#include "core/ring_buffer.hpp"
 
 namespace myelin {
 

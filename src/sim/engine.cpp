@@ -27,12 +27,14 @@ void prepare_probes(Network& net, Step t0, Step steps) {
 
 }  // namespace
 
-Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& bar,
+Step simulate(Network& net, Step t_begin, Step t_end, SpikeRecorder& recording, int threads, Progress& bar,
               SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger,
               const SliceObserver* observe) {
   const std::size_t n_pop = net.pop_first_gid.size();
   if (out.spike_counts.size() != n_pop) out.spike_counts.assign(n_pop, 0);
   std::vector<PopulationSpikes>& recorded = recording.spikes();
+  std::vector<int> slot(n_pop);
+  for (std::size_t p = 0; p < n_pop; ++p) slot[p] = recording.slot(p);
 
   const Step m = net.min_delay;
   // The end of the slice starting at t0: the next multiple of m (so the
@@ -134,7 +136,7 @@ Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int 
         for (const SourceSpike& s : slice_spikes) {
           const std::size_t pop = static_cast<std::size_t>(
               std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), s.gid) - net.pop_first_gid.begin() - 1);
-          const int k = recording.slot(pop);
+          const int k = slot[pop];
           if (k < 0) continue;
           recorded[static_cast<std::size_t>(k)].node_ids.push_back(s.gid - net.pop_first_gid[pop]);
           recorded[static_cast<std::size_t>(k)].timestamps.push_back(static_cast<double>(s.step + 1) * net.dt);

@@ -10,8 +10,8 @@
 #include "core/progress.hpp"
 #include "exchange/spike.hpp"
 #include "sim/checkpoint_trigger.hpp"
-#include "sim/network.hpp"
-#include "sim/recording.hpp"
+#include "build/network.hpp"
+#include "sim/recorder.hpp"
 
 namespace myelin {
 
@@ -34,7 +34,7 @@ struct SimulationOutput {
 /// `observe` (may be null) sees this rank's spikes of each slice, in
 /// (step, gid) order, on the master thread.
 using SliceObserver = std::function<void(const std::vector<SourceSpike>&)>;
-Step simulate(Network& net, Step t_begin, Step t_end, Recording& recording, int threads, Progress& progress,
+Step simulate(Network& net, Step t_begin, Step t_end, SpikeRecorder& recording, int threads, Progress& progress,
               SimulationOutput& out, SpikeExchange& exchange, CheckpointTrigger* trigger,
               const SliceObserver* observe = nullptr);
 

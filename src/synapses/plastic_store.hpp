@@ -34,7 +34,7 @@
 #include <vector>
 
 #include "core/time_grid.hpp"
-#include "sim/ring_buffer.hpp"
+#include "core/ring_buffer.hpp"
 #include "synapses/stdp.hpp"
 #include "synapses/stdp_dopamine.hpp"
 #include "synapses/stdp_symmetric.hpp"

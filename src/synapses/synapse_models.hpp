@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "neurons/model_info.hpp"
+#include "core/fields.hpp"
 
 namespace myelin {
 

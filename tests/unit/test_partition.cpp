@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "io/placement_file.hpp"
 #include "myelin/error.hpp"
 #include "partition/chunk_graph.hpp"

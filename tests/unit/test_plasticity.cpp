@@ -15,7 +15,7 @@
 #include <map>
 #include <tuple>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
 #include "test_support.hpp"

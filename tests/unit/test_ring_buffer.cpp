@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sim/ring_buffer.hpp"
+#include "core/ring_buffer.hpp"
 
 using namespace myelin;
 

@@ -1,4 +1,4 @@
-#include "io/sonata_edges.hpp"
+#include "build/sonata_edges.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <limits>
 
-#include "io/hdf5_handles.hpp"
-#include "io/sonata_input.hpp"
+#include "core/hdf5_handles.hpp"
+#include "build/sonata_input.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {

@@ -10,7 +10,7 @@
 #include "myelin/model_spec.hpp"
 #include "neurons/neuron_group.hpp"
 #include "partition/placement.hpp"
-#include "sim/ring_buffer.hpp"
+#include "core/ring_buffer.hpp"
 #include "synapses/plastic_store.hpp"
 
 namespace myelin {

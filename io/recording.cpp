@@ -1,11 +1,11 @@
-#include "sim/recording.hpp"
+#include "io/recording.hpp"
 
 #include <filesystem>
 #include <map>
 #include <stdexcept>
 
 #include "io/row_exchange.hpp"
-#include "io/units.hpp"
+#include "core/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 

@@ -16,11 +16,11 @@
 #include "io/spike_report.hpp"
 #include "io/state_report.hpp"
 #include "myelin/model_spec.hpp"
-#include "sim/network.hpp"
+#include "build/network.hpp"
 
 namespace myelin {
 
-class Recording {
+class Recording final : public SpikeRecorder {
  public:
   /// Collective. `record[p]`: spikes of population p are recorded. An
   /// empty `output_dir` keeps everything in memory (library runs without
@@ -30,15 +30,15 @@ class Recording {
             const RecorderCheckpoint* resume = nullptr, Step resume_step = 0);
 
   /// Where population p's spikes go in spikes(); -1 when not recorded.
-  int slot(std::size_t p) const { return slot_[p]; }
+  int slot(std::size_t p) const override { return slot_[p]; }
   /// This rank's spikes not yet written, per recorded population.
-  std::vector<PopulationSpikes>& spikes() { return pending_; }
+  std::vector<PopulationSpikes>& spikes() override { return pending_; }
   /// This rank's buffers have passed the budget.
-  bool over_budget(const Network& net) const;
+  bool over_budget(const Network& net) const override;
 
   /// Collective, at a slice boundary t: writes every state sample up to t
   /// and the spikes that fill whole chunks.
-  void flush(Network& net, Step t);
+  void flush(Network& net, Step t) override;
   /// Collective, after flush(): what a checkpoint must hold.
   RecorderCheckpoint checkpoint_state();
   /// Collective: writes the rest and renames the reports into place.

@@ -1,4 +1,4 @@
-#include "io/units.hpp"
+#include "core/units.hpp"
 
 #include <cstdlib>
 #include <vector>

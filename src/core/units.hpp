@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "neurons/model_info.hpp"
+#include "core/fields.hpp"
 
 namespace myelin {
 

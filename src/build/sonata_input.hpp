@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "io/hdf5_handles.hpp"
+#include "core/hdf5_handles.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin::sonata {

@@ -28,14 +28,14 @@
 #include "io/row_exchange.hpp"
 #include "io/spike_file.hpp"
 #include "io/summary_json.hpp"
-#include "io/units.hpp"
+#include "core/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 #include "partition/placement.hpp"
 #include "sim/checkpoint_trigger.hpp"
 #include "sim/engine.hpp"
-#include "sim/network.hpp"
-#include "sim/recording.hpp"
+#include "build/network.hpp"
+#include "io/recording.hpp"
 
 namespace myelin {
 namespace {

@@ -1,4 +1,4 @@
-#include "io/sonata_nodes.hpp"
+#include "build/sonata_nodes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +7,8 @@
 #include <set>
 #include <sstream>
 
-#include "io/hdf5_handles.hpp"
-#include "io/sonata_input.hpp"
+#include "core/hdf5_handles.hpp"
+#include "build/sonata_input.hpp"
 #include "myelin/error.hpp"
 
 namespace myelin {

@@ -1,12 +1,12 @@
-#include "sim/network.hpp"
+#include "build/network.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "core/distributions.hpp"
+#include "build/distributions.hpp"
 #include "build/plastic_connectivity.hpp"
-#include "io/sonata_edges.hpp"
+#include "build/sonata_edges.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 
