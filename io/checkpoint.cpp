@@ -316,231 +316,265 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
   return h;
 }
 
-RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointHeader& h, Network& net,
-                                      const Placement& placement,
-                                      const std::vector<std::string>& recorded_populations, MPI_Comm comm) {
+namespace {
+
+/// Reading a checkpoint collectively: errors on one rank must not leave
+/// the others waiting, so each step's outcome is agreed before the next.
+struct RestoreReader {
+  std::string path;
+  MPI_Comm comm;
   int rank = 0, ranks = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &ranks);
-  std::string where = "/";
-  RecorderCheckpoint rec;
-  // Reading errors on one rank must not leave the others waiting in a
-  // collective: each step's outcome is agreed before the next.
-  const auto agree = [&](bool ok_here, const std::string& what) {
+  std::string where = "/";  ///< the object being read, for messages
+  void agree(bool ok_here, const std::string& what) const {
     int ok = ok_here ? 1 : 0, all = 0;
     MPI_Allreduce(&ok, &all, 1, MPI_INT, MPI_MIN, comm);
     if (!all) bad_file(path, what);
-  };
+  }
+  /// Agrees on a read step whose error (or "") is `problem`.
+  void agree_read(const std::string& problem) const {
+    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
+  }
+};
+
+/// One population's neuron state and pending input, each rank reading a
+/// block of rows and sending every row to the rank that owns the neuron.
+void restore_neurons(RestoreReader& r, hid_t file, const CheckpointHeader& h, Network& net, const Placement& placement,
+                     std::size_t p) {
+  std::string& where = r.where;
+  const int rank = r.rank, ranks = r.ranks;
+  MPI_Comm comm = r.comm;
+  const auto agree = [&](bool ok, const std::string& what) { r.agree(ok, what); };
+  NeuronGroup* g = net.group_of(p);
+  const std::uint64_t n = net.population_size(p);
+  const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
+  const std::size_t nv = g->state_size();
+  std::vector<double> state;
+  std::vector<std::int64_t> input;
+  std::vector<std::uint64_t> ids;
+  std::vector<int> dest;
+  Step horizon = 0;
+  std::string problem;
+  std::uint64_t hs = 0, hi = 0, hs_file = 0, hi_file = 0;
+  const std::size_t state_bytes = nv * sizeof(double);
+  try {
+    where = "/neurons/" + h.populations[p] + "/state";
+    h5::Handle sds = h5::open_dataset(file, where);
+    const auto sd = h5::dataset_dims(sds);
+    if (sd.size() != 2 || sd[0] != n || sd[1] != nv)
+      throw std::runtime_error("shape " + std::to_string(sd.size() ? sd[0] : 0) + " x " +
+                               std::to_string(sd.size() > 1 ? sd[1] : 0) + ", expected " + std::to_string(n) + " x " +
+                               std::to_string(nv));
+    if (h5::read_string_attribute(sds, "variables") != join(g->state_names(), ','))
+      throw std::runtime_error("variables " + h5::read_string_attribute(sds, "variables") + ", expected " +
+                               join(g->state_names(), ','));
+    hs_file = h5::read_scalar_attribute<std::uint64_t>(sds, "checksum");
+    where = "/neurons/" + h.populations[p] + "/input";
+    h5::Handle ids_ds = h5::open_dataset(file, where);
+    const auto id = h5::dataset_dims(ids_ds);
+    if (id.size() != 3 || id[0] != n || id[2] != RingBuffer::channels) throw std::runtime_error("unexpected shape");
+    horizon = static_cast<Step>(id[1]);
+    hi_file = h5::read_scalar_attribute<std::uint64_t>(ids_ds, "checksum");
+    state.resize((e - b) * nv);
+    input.resize((e - b) * static_cast<std::size_t>(horizon) * 2);
+    h5::read_rows(sds, H5T_NATIVE_DOUBLE, b, e - b, state.data());
+    h5::read_rows(ids_ds, H5T_NATIVE_INT64, b, e - b, input.data());
+    const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
+    for (std::uint64_t k = 0; k < e - b; ++k) {
+      hs += row_hash(b + k, reinterpret_cast<const unsigned char*>(state.data() + k * nv), state_bytes);
+      hi += row_hash(b + k, reinterpret_cast<const unsigned char*>(input.data() + k * static_cast<std::size_t>(horizon) * 2),
+                     input_bytes);
+      ids.push_back(b + k);
+      dest.push_back(placement.rank_of(net.pop_first_gid[p] + b + k));
+    }
+  } catch (const std::runtime_error& err) {
+    problem = where + ": " + err.what();
+  }
+  r.agree_read(problem);
+  agree(sum_all(hs, comm) == hs_file && sum_all(hi, comm) == hi_file,
+        "an intact checkpoint; the checksum of /neurons/" + h.populations[p] + " does not match (the file is corrupted)");
+  const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
+  bool ok = true;
+  std::size_t received = 0;
+  double x[64];
+  exchange_rows(
+      state_bytes + input_bytes, ids, dest,
+      [&](std::size_t k, unsigned char* row) {
+        std::memcpy(row, state.data() + k * nv, state_bytes);
+        std::memcpy(row + state_bytes, input.data() + k * static_cast<std::size_t>(horizon) * 2, input_bytes);
+      },
+      [&](std::uint64_t node, const unsigned char* row) {
+        const auto it = std::lower_bound(g->node_ids.begin(), g->node_ids.end(), node);
+        if (it == g->node_ids.end() || *it != node || nv > 64) {
+          ok = false;
+          return;
+        }
+        ++received;
+        const std::size_t i = static_cast<std::size_t>(it - g->node_ids.begin());
+        std::memcpy(x, row, state_bytes);
+        g->set_state(i, x);
+        for (Step s = 0; s < horizon; ++s) {
+          std::int64_t in[2];
+          std::memcpy(in, row + state_bytes + static_cast<std::size_t>(s) * sizeof in, sizeof in);
+          if (!in[0] && !in[1]) continue;
+          // Input beyond this rank's longest delay cannot be real (and
+          // would wrap around the ring buffer).
+          if (s >= net.max_delay) {
+            ok = false;
+            return;
+          }
+          std::int64_t* slot = net.ring.slot(g->first_local + i, h.step + s);
+          slot[0] = in[0];
+          slot[1] = in[1];
+        }
+      },
+      comm);
+  ok = ok && received == g->size();
+  agree(ok, "a checkpoint of this network; the input of population " + h.populations[p] +
+                " does not fit its synapses (was the model changed?)");
+}
+
+/// One plastic projection: weights, traces and arrivals still to come.
+/// The rows are read pass by pass (io/plastic_state.hpp); a read that
+/// fails leaves zeros, which the checksum then refuses.
+void restore_plastic(RestoreReader& r, hid_t file, const CheckpointHeader& h, Network& net, const Placement& placement,
+                     PlasticProjection& pr) {
+  std::string& where = r.where;
+  MPI_Comm comm = r.comm;
+  const auto agree = [&](bool ok, const std::string& what) { r.agree(ok, what); };
+  std::string problem;
+  std::vector<std::uint64_t> pending;
+  std::vector<double> post_history;
+  std::uint64_t total = 0, hash = 0, file_hash = 0;
+  h5::Handle ds;
+  try {
+    where = "/synapses/projection_" + std::to_string(pr.projection) + "/state";
+    ds = h5::open_dataset(file, where);
+    const auto d = h5::dataset_dims(ds);
+    if (d.size() != 2 || d[1] != plastic_row_size) throw std::runtime_error("unexpected shape");
+    total = d[0];
+    file_hash = h5::read_scalar_attribute<std::uint64_t>(ds, "checksum");
+    where = "/synapses/projection_" + std::to_string(pr.projection) + "/in_flight";
+    h5::Handle fl = h5::open_dataset(file, where);
+    const auto fd = h5::dataset_dims(fl);
+    if (fd.size() != 2 || fd[1] != 2) throw std::runtime_error("unexpected shape");
+    pending.resize(fd[0] * 2);
+    h5::read_rows(fl, H5T_NATIVE_UINT64, 0, fd[0], pending.data());
+    if (pr.dendritic) {
+      where = "/synapses/projection_" + std::to_string(pr.projection) + "/post_history";
+      h5::Handle ph = h5::open_dataset(file, where);
+      const auto pd = h5::dataset_dims(ph);
+      if (pd.size() != 2 || pd[1] != 4) throw std::runtime_error("unexpected shape");
+      post_history.resize(pd[0] * 4);
+      h5::read_rows(ph, H5T_NATIVE_DOUBLE, 0, pd[0], post_history.data());
+    }
+    where = "/synapses/projection_" + std::to_string(pr.projection) + "/modulator";
+    h5::Handle md = h5::open_dataset(file, where);
+    const auto mdims = h5::dataset_dims(md);
+    if (mdims.size() != 2 || mdims[1] != 2 || mdims[0] == 0) throw std::runtime_error("unexpected shape");
+    std::vector<double> rows(mdims[0] * 2);
+    h5::read_rows(md, H5T_NATIVE_DOUBLE, 0, mdims[0], rows.data());
+    for (PlasticPart& c : pr.parts) {
+      c.mod.step.clear();
+      c.mod.n.clear();
+      for (std::size_t i = 0; i < mdims[0]; ++i) {
+        c.mod.step.push_back(static_cast<Step>(rows[2 * i]));
+        c.mod.n.push_back(rows[2 * i + 1]);
+      }
+    }
+  } catch (const std::runtime_error& err) {
+    problem = where + ": " + err.what();
+  }
+  r.agree_read(problem);
+  const std::string changed = "a checkpoint of this network; the plastic synapses of projection " +
+                              std::to_string(pr.projection) + " differ from the model's (was the model changed?)";
+  agree(total == plastic_rows(net, pr, comm), changed);
+  bool read_ok = true;
+  const bool fits = set_plastic_state(net, pr, placement, total, comm,
+                                      [&](std::uint64_t first, std::uint64_t n, std::vector<double>& rows) {
+                                        try {
+                                          h5::read_rows(ds, H5T_NATIVE_DOUBLE, first, n, rows.data());
+                                        } catch (const std::runtime_error&) {
+                                          read_ok = false;
+                                        }
+                                        for (std::uint64_t j = 0; j < n; ++j)
+                                          hash += row_hash(first + j,
+                                                           reinterpret_cast<const unsigned char*>(rows.data() + j * plastic_row_size),
+                                                           plastic_row_size * sizeof(double));
+                                      });
+  agree(read_ok && sum_all(hash, comm) == file_hash, "an intact checkpoint; the checksum of /synapses/projection_" +
+                                                         std::to_string(pr.projection) + " does not match (the file is corrupted)");
+  agree(fits, changed);
+  requeue_spikes(pr, pending, h.step);
+  if (pr.dendritic) restore_post_history(net, pr, post_history, h.step);
+}
+
+/// Where the reports stand: their run, directory and per-report marks.
+void restore_report_marks(RestoreReader& r, hid_t file, RecorderCheckpoint& rec) {
+  std::string& where = r.where;
+  std::string problem;
+  try {
+    where = "/recorders/reports";
+    h5::Handle reports = h5::open_group(file, where);
+    rec.origin.run_id = h5::read_string_attribute(reports, "run");
+    rec.origin.dir = h5::read_string_attribute(reports, "dir");
+    const std::string keys = h5::read_string_dataset(reports, "keys");
+    if (!keys.empty()) rec.keys = split(keys, '\n');
+    const auto written = h5::read_dataset_1d<std::uint64_t>(reports, "written");
+    const auto checksum = h5::read_dataset_1d<std::uint64_t>(reports, "checksum");
+    if (written.size() != rec.keys.size() || checksum.size() != rec.keys.size())
+      throw std::runtime_error("keys, written and checksum differ in length");
+    for (std::size_t i = 0; i < written.size(); ++i) rec.marks.push_back({written[i], checksum[i]});
+  } catch (const std::runtime_error& err) {
+    problem = where + ": " + err.what();
+  }
+  r.agree_read(problem);
+}
+
+/// The spikes not yet in the reports: each rank takes a contiguous,
+/// time-sorted share.
+PopulationSpikes restore_carry(RestoreReader& r, hid_t file, const std::string& name) {
+  std::string& where = r.where;
+  const int rank = r.rank, ranks = r.ranks;
+  PopulationSpikes s{name, {}, {}};
+  std::string problem;
+  try {
+    where = "/recorders/spikes/" + name;
+    if (h5::exists(file, "recorders/spikes/" + name)) {
+      h5::Handle ts = h5::open_dataset(file, where + "/timestamps"), ni = h5::open_dataset(file, where + "/node_ids");
+      const std::uint64_t n = h5::dataset_dims(ts).at(0);
+      if (h5::dataset_dims(ni).at(0) != n) throw std::runtime_error("timestamps and node_ids differ in length");
+      const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
+      s.timestamps.resize(e - b);
+      s.node_ids.resize(e - b);
+      h5::read_rows(ts, H5T_NATIVE_DOUBLE, b, e - b, s.timestamps.data());
+      h5::read_rows(ni, H5T_NATIVE_UINT64, b, e - b, s.node_ids.data());
+    }
+  } catch (const std::runtime_error& err) {
+    problem = where + ": " + err.what();
+  }
+  r.agree_read(problem);
+  return s;
+}
+
+}  // namespace
+
+RecorderCheckpoint restore_checkpoint(const std::string& path, const CheckpointHeader& h, Network& net,
+                                      const Placement& placement,
+                                      const std::vector<std::string>& recorded_populations, MPI_Comm comm) {
+  RestoreReader r{path, comm};
+  MPI_Comm_rank(comm, &r.rank);
+  MPI_Comm_size(comm, &r.ranks);
   h5::Handle file;
   try {
     file = h5::open_file_parallel_readonly(path, comm);
   } catch (const std::runtime_error&) {
     bad_file(path, "a complete HDF5 file; it cannot be opened (truncated or corrupted)");
   }
-  for (std::size_t p = 0; p < h.populations.size(); ++p) {
-    NeuronGroup* g = net.group_of(p);
-    const std::uint64_t n = net.population_size(p);
-    const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
-    const std::size_t nv = g->state_size();
-    std::vector<double> state;
-    std::vector<std::int64_t> input;
-    std::vector<std::uint64_t> ids;
-    std::vector<int> dest;
-    Step horizon = 0;
-    std::string problem;
-    std::uint64_t hs = 0, hi = 0, hs_file = 0, hi_file = 0;
-    const std::size_t state_bytes = nv * sizeof(double);
-    try {
-      where = "/neurons/" + h.populations[p] + "/state";
-      h5::Handle sds = h5::open_dataset(file, where);
-      const auto sd = h5::dataset_dims(sds);
-      if (sd.size() != 2 || sd[0] != n || sd[1] != nv)
-        throw std::runtime_error("shape " + std::to_string(sd.size() ? sd[0] : 0) + " x " +
-                                 std::to_string(sd.size() > 1 ? sd[1] : 0) + ", expected " + std::to_string(n) + " x " +
-                                 std::to_string(nv));
-      if (h5::read_string_attribute(sds, "variables") != join(g->state_names(), ','))
-        throw std::runtime_error("variables " + h5::read_string_attribute(sds, "variables") + ", expected " +
-                                 join(g->state_names(), ','));
-      hs_file = h5::read_scalar_attribute<std::uint64_t>(sds, "checksum");
-      where = "/neurons/" + h.populations[p] + "/input";
-      h5::Handle ids_ds = h5::open_dataset(file, where);
-      const auto id = h5::dataset_dims(ids_ds);
-      if (id.size() != 3 || id[0] != n || id[2] != RingBuffer::channels) throw std::runtime_error("unexpected shape");
-      horizon = static_cast<Step>(id[1]);
-      hi_file = h5::read_scalar_attribute<std::uint64_t>(ids_ds, "checksum");
-      state.resize((e - b) * nv);
-      input.resize((e - b) * static_cast<std::size_t>(horizon) * 2);
-      h5::read_rows(sds, H5T_NATIVE_DOUBLE, b, e - b, state.data());
-      h5::read_rows(ids_ds, H5T_NATIVE_INT64, b, e - b, input.data());
-      const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
-      for (std::uint64_t k = 0; k < e - b; ++k) {
-        hs += row_hash(b + k, reinterpret_cast<const unsigned char*>(state.data() + k * nv), state_bytes);
-        hi += row_hash(b + k, reinterpret_cast<const unsigned char*>(input.data() + k * static_cast<std::size_t>(horizon) * 2),
-                       input_bytes);
-        ids.push_back(b + k);
-        dest.push_back(placement.rank_of(net.pop_first_gid[p] + b + k));
-      }
-    } catch (const std::runtime_error& err) {
-      problem = where + ": " + err.what();
-    }
-    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-    agree(sum_all(hs, comm) == hs_file && sum_all(hi, comm) == hi_file,
-          "an intact checkpoint; the checksum of /neurons/" + h.populations[p] + " does not match (the file is corrupted)");
-    const std::size_t input_bytes = static_cast<std::size_t>(horizon) * RingBuffer::channels * sizeof(std::int64_t);
-    bool ok = true;
-    std::size_t received = 0;
-    double x[64];
-    exchange_rows(
-        state_bytes + input_bytes, ids, dest,
-        [&](std::size_t k, unsigned char* row) {
-          std::memcpy(row, state.data() + k * nv, state_bytes);
-          std::memcpy(row + state_bytes, input.data() + k * static_cast<std::size_t>(horizon) * 2, input_bytes);
-        },
-        [&](std::uint64_t node, const unsigned char* row) {
-          const auto it = std::lower_bound(g->node_ids.begin(), g->node_ids.end(), node);
-          if (it == g->node_ids.end() || *it != node || nv > 64) {
-            ok = false;
-            return;
-          }
-          ++received;
-          const std::size_t i = static_cast<std::size_t>(it - g->node_ids.begin());
-          std::memcpy(x, row, state_bytes);
-          g->set_state(i, x);
-          for (Step s = 0; s < horizon; ++s) {
-            std::int64_t in[2];
-            std::memcpy(in, row + state_bytes + static_cast<std::size_t>(s) * sizeof in, sizeof in);
-            if (!in[0] && !in[1]) continue;
-            // Input beyond this rank's longest delay cannot be real (and
-            // would wrap around the ring buffer).
-            if (s >= net.max_delay) {
-              ok = false;
-              return;
-            }
-            std::int64_t* slot = net.ring.slot(g->first_local + i, h.step + s);
-            slot[0] = in[0];
-            slot[1] = in[1];
-          }
-        },
-        comm);
-    ok = ok && received == g->size();
-    agree(ok, "a checkpoint of this network; the input of population " + h.populations[p] +
-                  " does not fit its synapses (was the model changed?)");
-  }
-
-  // Plastic synapses: weights, traces and arrivals still to come. The
-  // rows are read pass by pass (io/plastic_state.hpp); a read that fails
-  // leaves zeros, which the checksum then refuses.
-  for (PlasticProjection& pr : net.plastic) {
-    std::string problem;
-    std::vector<std::uint64_t> pending;
-    std::vector<double> post_history;
-    std::uint64_t total = 0, hash = 0, file_hash = 0;
-    h5::Handle ds;
-    try {
-      where = "/synapses/projection_" + std::to_string(pr.projection) + "/state";
-      ds = h5::open_dataset(file, where);
-      const auto d = h5::dataset_dims(ds);
-      if (d.size() != 2 || d[1] != plastic_row_size) throw std::runtime_error("unexpected shape");
-      total = d[0];
-      file_hash = h5::read_scalar_attribute<std::uint64_t>(ds, "checksum");
-      where = "/synapses/projection_" + std::to_string(pr.projection) + "/in_flight";
-      h5::Handle fl = h5::open_dataset(file, where);
-      const auto fd = h5::dataset_dims(fl);
-      if (fd.size() != 2 || fd[1] != 2) throw std::runtime_error("unexpected shape");
-      pending.resize(fd[0] * 2);
-      h5::read_rows(fl, H5T_NATIVE_UINT64, 0, fd[0], pending.data());
-      if (pr.dendritic) {
-        where = "/synapses/projection_" + std::to_string(pr.projection) + "/post_history";
-        h5::Handle ph = h5::open_dataset(file, where);
-        const auto pd = h5::dataset_dims(ph);
-        if (pd.size() != 2 || pd[1] != 4) throw std::runtime_error("unexpected shape");
-        post_history.resize(pd[0] * 4);
-        h5::read_rows(ph, H5T_NATIVE_DOUBLE, 0, pd[0], post_history.data());
-      }
-      where = "/synapses/projection_" + std::to_string(pr.projection) + "/modulator";
-      h5::Handle md = h5::open_dataset(file, where);
-      const auto mdims = h5::dataset_dims(md);
-      if (mdims.size() != 2 || mdims[1] != 2 || mdims[0] == 0) throw std::runtime_error("unexpected shape");
-      std::vector<double> rows(mdims[0] * 2);
-      h5::read_rows(md, H5T_NATIVE_DOUBLE, 0, mdims[0], rows.data());
-      for (PlasticPart& c : pr.parts) {
-        c.mod.step.clear();
-        c.mod.n.clear();
-        for (std::size_t i = 0; i < mdims[0]; ++i) {
-          c.mod.step.push_back(static_cast<Step>(rows[2 * i]));
-          c.mod.n.push_back(rows[2 * i + 1]);
-        }
-      }
-    } catch (const std::runtime_error& err) {
-      problem = where + ": " + err.what();
-    }
-    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-    const std::string changed = "a checkpoint of this network; the plastic synapses of projection " +
-                                std::to_string(pr.projection) + " differ from the model's (was the model changed?)";
-    agree(total == plastic_rows(net, pr, comm), changed);
-    bool read_ok = true;
-    const bool fits = set_plastic_state(net, pr, placement, total, comm,
-                                        [&](std::uint64_t first, std::uint64_t n, std::vector<double>& rows) {
-                                          try {
-                                            h5::read_rows(ds, H5T_NATIVE_DOUBLE, first, n, rows.data());
-                                          } catch (const std::runtime_error&) {
-                                            read_ok = false;
-                                          }
-                                          for (std::uint64_t j = 0; j < n; ++j)
-                                            hash += row_hash(first + j,
-                                                             reinterpret_cast<const unsigned char*>(rows.data() + j * plastic_row_size),
-                                                             plastic_row_size * sizeof(double));
-                                        });
-    agree(read_ok && sum_all(hash, comm) == file_hash, "an intact checkpoint; the checksum of /synapses/projection_" +
-                                                           std::to_string(pr.projection) + " does not match (the file is corrupted)");
-    agree(fits, changed);
-    requeue_spikes(pr, pending, h.step);
-    if (pr.dendritic) restore_post_history(net, pr, post_history, h.step);
-  }
-
-  // Where the reports stand.
-  {
-    std::string problem;
-    try {
-      where = "/recorders/reports";
-      h5::Handle reports = h5::open_group(file, where);
-      rec.origin.run_id = h5::read_string_attribute(reports, "run");
-      rec.origin.dir = h5::read_string_attribute(reports, "dir");
-      const std::string keys = h5::read_string_dataset(reports, "keys");
-      if (!keys.empty()) rec.keys = split(keys, '\n');
-      const auto written = h5::read_dataset_1d<std::uint64_t>(reports, "written");
-      const auto checksum = h5::read_dataset_1d<std::uint64_t>(reports, "checksum");
-      if (written.size() != rec.keys.size() || checksum.size() != rec.keys.size())
-        throw std::runtime_error("keys, written and checksum differ in length");
-      for (std::size_t i = 0; i < written.size(); ++i) rec.marks.push_back({written[i], checksum[i]});
-    } catch (const std::runtime_error& err) {
-      problem = where + ": " + err.what();
-    }
-    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-  }
-
-  // The carry: each rank takes a contiguous, time-sorted share.
-  for (const std::string& name : recorded_populations) {
-    PopulationSpikes s{name, {}, {}};
-    std::string problem;
-    try {
-      where = "/recorders/spikes/" + name;
-      if (h5::exists(file, "recorders/spikes/" + name)) {
-        h5::Handle ts = h5::open_dataset(file, where + "/timestamps"), ni = h5::open_dataset(file, where + "/node_ids");
-        const std::uint64_t n = h5::dataset_dims(ts).at(0);
-        if (h5::dataset_dims(ni).at(0) != n) throw std::runtime_error("timestamps and node_ids differ in length");
-        const std::uint64_t b = block_begin(n, rank, ranks), e = block_begin(n, rank + 1, ranks);
-        s.timestamps.resize(e - b);
-        s.node_ids.resize(e - b);
-        h5::read_rows(ts, H5T_NATIVE_DOUBLE, b, e - b, s.timestamps.data());
-        h5::read_rows(ni, H5T_NATIVE_UINT64, b, e - b, s.node_ids.data());
-      }
-    } catch (const std::runtime_error& err) {
-      problem = where + ": " + err.what();
-    }
-    agree(problem.empty(), "a complete myelin checkpoint; " + (problem.empty() ? where + " is unreadable on another rank" : problem));
-    rec.carry.push_back(std::move(s));
-  }
+  for (std::size_t p = 0; p < h.populations.size(); ++p) restore_neurons(r, file, h, net, placement, p);
+  for (PlasticProjection& pr : net.plastic) restore_plastic(r, file, h, net, placement, pr);
+  RecorderCheckpoint rec;
+  restore_report_marks(r, file, rec);
+  for (const std::string& name : recorded_populations) rec.carry.push_back(restore_carry(r, file, name));
   return rec;
 }
 
