@@ -181,6 +181,9 @@ class Simulation {
 
   /// A poisson_generator's rate from now on (emissions at or after time()).
   void set_rate(const std::string& stimulus, double rate_hz);
+  /// A dc_generator's amplitude for the current it emits from now on (it
+  /// acts after the generator's delay, within its start and stop).
+  void set_amplitude(const std::string& stimulus, double amplitude_pa);
   /// More spike times (ms, after time()) for a spike_generator.
   void add_spike_times(const std::string& stimulus, const std::vector<double>& times_ms);
 

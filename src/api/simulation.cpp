@@ -209,6 +209,7 @@ struct Simulation::Impl {
   std::vector<Spike> slice_spikes;
   SpikeTrains kept;  ///< this rank's, per population
   SliceObserver observer;
+  std::vector<double> dc_amplitude;  ///< per stimulus, as set through the API (empty: the spec's)
   bool finished = false;
   bool ended = false;  ///< run()'s single run is over
 
@@ -448,10 +449,17 @@ struct Simulation::Impl {
       if (spec.stimuli[k].name == name) {
         if (spec.stimuli[k].type != type)
           throw InputError(what, "stimulus", name,
-                           type == StimulusType::poisson_generator ? "a poisson_generator" : "a spike_generator");
+                           type == StimulusType::poisson_generator ? "a poisson_generator"
+                           : type == StimulusType::dc_generator    ? "a dc_generator"
+                                                                   : "a spike_generator");
         return k;
       }
     throw InputError(what, "stimulus", name, "the name of one of the model's stimuli");
+  }
+
+  /// The first step whose emission time is at or after t (as the builder's).
+  Step emission_step(double t_ms) const {
+    return std::isfinite(t_ms) ? static_cast<Step>(std::ceil(t_ms / spec.run.dt - 1e-9)) : std::numeric_limits<Step>::max() / 4;
   }
 
   RunSummary summarise() const;
@@ -627,6 +635,37 @@ void Simulation::set_rate(const std::string& stimulus, double rate_hz) {
     for (PoissonInput& old : g->poisson)
       if (old.key1 == in.key1) old.stop = std::min(old.stop, m.now);
     if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
+  }
+}
+
+void Simulation::set_amplitude(const std::string& stimulus, double amplitude_pa) {
+  Impl& m = *impl_;
+  const std::size_t k = m.stimulus_index(stimulus, StimulusType::dc_generator, "set_amplitude");
+  if (!std::isfinite(amplitude_pa)) throw InputError("set_amplitude", "amplitude", std::to_string(amplitude_pa), "a current in pA");
+  const StimulusSpec& st = m.spec.stimuli[k];
+  if (m.dc_amplitude.empty())
+    for (const StimulusSpec& x : m.spec.stimuli) m.dc_amplitude.push_back(x.amplitude);
+  const double old = m.dc_amplitude[k];
+  m.dc_amplitude[k] = amplitude_pa;
+  // As the builder: emitted in step s, the current drives the membrane from
+  // step s + delay + 1. Before the start only the step that switches it on
+  // changes; later a step change is added, and the switch-off follows.
+  const Step d = to_steps(st.delay.a, m.spec.run.dt), start = m.emission_step(st.start), stop = m.emission_step(st.stop);
+  const Step on = start + d + 1, off = stop + d + 1, at = std::max(m.now, start) + d + 1;
+  if (at >= off) return;
+  for (auto& g : m.net.groups) {
+    if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())
+      continue;
+    std::vector<DcEvent>& ev = g->dc_events;
+    for (DcEvent& e : ev) {
+      if (e.step == off && e.delta == -old) e.delta = -amplitude_pa;
+      if (at == on && e.step == on && e.delta == old) e.delta = amplitude_pa;
+    }
+    if (at == on) continue;
+    const auto pos = std::upper_bound(ev.begin(), ev.end(), at, [](Step s, const DcEvent& e) { return s < e.step; });
+    std::vector<DcEvent> change;
+    for (std::size_t i = 0; i < g->size(); ++i) change.push_back({at, static_cast<std::uint32_t>(i), amplitude_pa - old});
+    ev.insert(pos, change.begin(), change.end());
   }
 }
 

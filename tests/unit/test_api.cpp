@@ -364,3 +364,47 @@ TEST(Api, TheCatalogueListsModelsWithUnitsAndDefaults) {
   EXPECT_GE(synapses.size(), 6u);
   EXPECT_EQ(connection_rule_catalogue().size(), 7u);
 }
+
+TEST(Api, ADcAmplitudeChangesFromNowOn) {
+  ModelSpec m = test::model_from(R"(
+[run]
+dt = 0.1
+t_stop = 200.0
+[[population]]
+name = "D"
+model = "iaf_psc_exp"
+size = 4
+[[stimulus]]
+name = "step"
+type = "dc_generator"
+targets = ["D"]
+amplitude = 0.0
+start = 50.0
+delay = 1.0
+)",
+                                 "dc");
+  // Set before the start: the switch-on takes the new amplitude.
+  Simulation sim(m, Context(MPI_COMM_WORLD, 2), quiet("dc"));
+  sim.set_amplitude("step", 500.0);  // above the rheobase of 375 pA
+  sim.run_until(100.0);
+  SpikeTrains s = sim.spikes();
+  ASSERT_GT(s.times[0].size(), 8u);
+  EXPECT_GT(s.times[0].front(), 51.0);
+  sim.set_amplitude("step", 0.0);  // from 100 ms: the neurons stop firing
+  sim.clear_spikes();
+  sim.run_until(150.0);
+  s = sim.spikes();
+  for (double t : s.times[0]) EXPECT_LT(t, 102.0);
+  sim.set_amplitude("step", 500.0);
+  sim.clear_spikes();
+  sim.run_until(200.0);
+  s = sim.spikes();
+  ASSERT_GT(s.times[0].size(), 8u);
+  EXPECT_GT(s.times[0].front(), 151.0);
+  try {
+    sim.set_amplitude("nothing", 1.0);
+    FAIL() << "an unknown stimulus was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("stimuli"), std::string::npos);
+  }
+}
