@@ -39,11 +39,11 @@ void prepare_output_dir(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw InputError("--output", "", dir, "a directory that can be created (" + ec.message() + ")");
-  if (!fs::is_directory(dir, ec)) throw InputError("--output", "", dir, "a directory (it is a file)");
+  if (ec) throw InputError("output_dir", "", dir, "a directory that can be created (" + ec.message() + ")");
+  if (!fs::is_directory(dir, ec)) throw InputError("output_dir", "", dir, "a directory (it is a file)");
   const std::string probe = (fs::path(dir) / (".myelin-write-test." + std::to_string(::getpid()))).string();
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw InputError("--output", "", dir, std::string("a writable directory (") + std::strerror(errno) + ")");
+  if (fd < 0) throw InputError("output_dir", "", dir, std::string("a writable directory (") + std::strerror(errno) + ")");
   ::close(fd);
   std::remove(probe.c_str());
 }

@@ -43,7 +43,7 @@ std::string resolve_checkpoint(const std::string& path) {
   if (!fs::is_directory(path, ec)) return path;
   const auto v = checkpoints_in(path);
   if (v.empty())
-    throw InputError("--restore", "", path, "a checkpoint file, or a directory holding checkpoint_*ms.h5 files (none found)");
+    throw InputError("restore", "", path, "a checkpoint file, or a directory holding checkpoint_*ms.h5 files (none found)");
   return v.back().string();
 }
 

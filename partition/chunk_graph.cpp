@@ -29,7 +29,7 @@ std::uint64_t min_delay_steps(const ProjectionSpec& p, double dt) {
 }
 
 ChunkGraph build_chunk_graph(const ModelSpec& spec, std::uint64_t chunk_size, std::size_t max_chunks) {
-  if (chunk_size == 0) throw InputError("--chunk-size", "", "0", "a positive number of neurons");
+  if (chunk_size == 0) throw InputError("chunk_size", "", "0", "a positive number of neurons");
   const auto count_chunks = [&](std::uint64_t c) {
     std::uint64_t n = 0;
     for (const auto& p : spec.populations) n += (p.size + c - 1) / c;

@@ -95,7 +95,7 @@ std::vector<int> partition_chunks(const ChunkGraph& graph, int ranks, double tol
   const std::size_t n = graph.chunks.size();
   if (ranks <= 1 || n == 0) return std::vector<int>(n, 0);
   if (n < static_cast<std::size_t>(ranks))
-    throw InputError("--chunk-size", "", std::to_string(graph.chunk_size),
+    throw InputError("chunk_size", "", std::to_string(graph.chunk_size),
                      "at most " + std::to_string(graph.chunks.empty() ? 0 : graph.chunks.size()) +
                          " chunks for " + std::to_string(ranks) + " ranks: use a smaller chunk size");
 

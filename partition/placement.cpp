@@ -50,12 +50,12 @@ std::unique_ptr<Placement> make_placement(const std::string& strategy, int ranks
   std::uint64_t n = 0;
   for (const auto& p : spec.populations) n += p.size;
   if (!(options.tolerance > 0.0 && options.tolerance < 1.0))
-    throw InputError("--imbalance-tolerance", "", std::to_string(options.tolerance), "a fraction between 0 and 1, e.g. 0.05");
+    throw InputError("imbalance_tolerance", "", std::to_string(options.tolerance), "a fraction between 0 and 1, e.g. 0.05");
   if (strategy == "round_robin") return std::make_unique<RoundRobinPlacement>(ranks);
   if (strategy == "block") return std::make_unique<BlockPlacement>(n, ranks);
   if (strategy == "population") return std::make_unique<RunPlacement>(partition_populations(spec, ranks));
   if (strategy == "graph") return std::make_unique<RunPlacement>(partition_graph(spec, ranks, options));
-  throw InputError("--partition", "", strategy, placement_strategies);
+  throw InputError("partition", "", strategy, placement_strategies);
 }
 
 }  // namespace myelin

@@ -16,7 +16,7 @@ class InputError : public std::runtime_error {
   /// @param expected what would have been accepted
   InputError(std::string where, std::string field, std::string value, std::string expected)
       : std::runtime_error(format(where, field, value, expected)),
-        where_(std::move(where)), field_(std::move(field)) {}
+        where_(std::move(where)), field_(std::move(field)), value_(std::move(value)), expected_(std::move(expected)) {}
 
   /// A message that is already complete (e.g. a TOML syntax error with its
   /// own position information).
@@ -24,6 +24,12 @@ class InputError : public std::runtime_error {
 
   const std::string& where() const noexcept { return where_; }
   const std::string& field() const noexcept { return field_; }
+  /// The same error said of another place: a front end names the library's
+  /// option (e.g. "chunk_size") as its user wrote it ("--chunk-size").
+  InputError at(std::string where) const {
+    if (value_.empty() && expected_.empty() && field_.empty()) return *this;  // a complete message
+    return InputError(std::move(where), field_, value_, expected_);
+  }
 
  private:
   static std::string format(const std::string& where, const std::string& field,
@@ -34,7 +40,7 @@ class InputError : public std::runtime_error {
     if (!expected.empty()) m += (field.empty() && value.empty() ? "" : ": ") + std::string("expected ") + expected;
     return m;
   }
-  std::string where_, field_;
+  std::string where_, field_, value_, expected_;
 };
 
 }  // namespace myelin

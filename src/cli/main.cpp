@@ -6,6 +6,7 @@
 #include <boost/program_options/errors.hpp>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,19 @@ int dispatch(int argc, char** argv) {
   throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect, export, validate (see myelin --help)");
 }
 
+/// The library names its options as RunOptions does; the user wrote them
+/// as command-line options.
+myelin::InputError as_option(const myelin::InputError& e) {
+  static const std::map<std::string, std::string> options = {
+      {"partition", "--partition"},         {"chunk_size", "--chunk-size"},
+      {"imbalance_tolerance", "--imbalance-tolerance"}, {"output_dir", "--output"},
+      {"restore", "--restore"},             {"checkpoint_every", "--checkpoint-every"},
+      {"checkpoint_at", "--checkpoint-at"}, {"record_buffer_mb", "--record-buffer"},
+      {"exchange", "--exchange"},           {"checkpoint_keep", "--checkpoint-keep"}};
+  const auto it = options.find(e.where());
+  return it == options.end() ? e : e.at(it->second);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +89,7 @@ int main(int argc, char** argv) {
   try {
     code = dispatch(argc, argv);
   } catch (const myelin::InputError& e) {
-    std::cerr << who << ": error: " << e.what() << "\n";
+    std::cerr << who << ": error: " << as_option(e).what() << "\n";
     code = myelin::cli::exit_input_error;
   } catch (const boost::program_options::error& e) {
     std::cerr << who << ": error: " << e.what() << " (see --help)\n";

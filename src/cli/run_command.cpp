@@ -110,19 +110,9 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("checkpoint-every") && !(ro.checkpoint_every_ms > 0))
     throw InputError("--checkpoint-every", "", std::to_string(ro.checkpoint_every_ms), "a positive time in ms");
   if (vm.count("checkpoint-at")) ro.checkpoint_at_ms = vm["checkpoint-at"].as<std::vector<double>>();
-  for (double t : ro.checkpoint_at_ms)
-    if (!(t > 0) || !on_grid(t, spec.run.dt))
-      throw InputError("--checkpoint-at", "", std::to_string(t), "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
-  if (vm.count("checkpoint-every") && !on_grid(ro.checkpoint_every_ms, spec.run.dt))
-    throw InputError("--checkpoint-every", "", std::to_string(ro.checkpoint_every_ms),
-                     "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
   if (vm.count("checkpoint-dir")) ro.checkpoint_dir = vm["checkpoint-dir"].as<std::string>();
   ro.checkpoint_keep = vm["checkpoint-keep"].as<int>();
   ro.record_buffer_mb = vm["record-buffer"].as<double>();
-  if (!(ro.record_buffer_mb > 0))
-    throw InputError("--record-buffer", "", std::to_string(ro.record_buffer_mb), "a positive size in MB");
-  if (ro.exchange != "global" && ro.exchange != "delay-aware")
-    throw InputError("--exchange", "", ro.exchange, "global or delay-aware");
   if (ro.checkpoint_keep < 1)
     throw InputError("--checkpoint-keep", "", std::to_string(ro.checkpoint_keep), "at least 1");
   ro.checkpoint_on_signal = !vm.count("no-signal-checkpoint");
