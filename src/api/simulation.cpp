@@ -355,8 +355,9 @@ struct Simulation::Impl {
   /// `last`: run()'s only run, which need not leave the exchange ready to continue.
   double run_until(double t_ms, bool last = false) {
     if (finished || ended) throw InputError("run_until", "", "", "a simulation that is not finished (finish() ends it)");
-    if (!(t_ms >= 0) || !on_grid(t_ms, spec.run.dt))
-      throw InputError("run_until", "t", std::to_string(t_ms) + " ms", "a multiple of dt = " + std::to_string(spec.run.dt) + " ms");
+    if (!(t_ms >= 0) || !(t_ms / spec.run.dt <= max_steps) || !on_grid(t_ms, spec.run.dt))
+      throw InputError("run_until", "t", std::to_string(t_ms) + " ms",
+                       "a multiple of dt = " + std::to_string(spec.run.dt) + " ms, at most 2^52 steps");
     const Step t_end = to_steps(t_ms, spec.run.dt);
     if (t_end < now)
       throw InputError("run_until", "t", std::to_string(t_ms) + " ms",

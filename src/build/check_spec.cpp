@@ -3,6 +3,7 @@
 // checks the same as it parses, with the line of each value; this names
 // the element's origin and the field's path.
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "core/units.hpp"
@@ -13,6 +14,13 @@
 
 namespace myelin {
 namespace {
+
+/// A number as a user would write it: 1e+300, not 300 digits.
+std::string num(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", x);
+  return b;
+}
 
 template <class Fields>
 std::string names_of(const Fields& fields) {
@@ -25,6 +33,8 @@ void check_run(const RunSpec& r) {
   if (!(r.dt > 0) || !std::isfinite(r.dt)) throw InputError("", "run.dt", std::to_string(r.dt), "a positive time step in ms");
   if (!(r.t_stop > 0) || !on_grid(r.t_stop, r.dt))
     throw InputError("", "run.t_stop", std::to_string(r.t_stop), "a positive multiple of dt = " + std::to_string(r.dt) + " ms");
+  if (!(r.t_stop / r.dt <= max_steps))
+    throw InputError("", "run.t_stop", num(r.t_stop) + " ms", "at most 2^52 steps of dt (" + num(max_steps * r.dt) + " ms)");
   if (r.seed > 0xFFFFFFFFull) throw InputError("", "run.seed", std::to_string(r.seed), "an integer from 0 to 4294967295");
 }
 

@@ -11,6 +11,11 @@ using Step = std::int64_t;
 /// ms -> nearest step. Used for delays (NEST rounds delays to the grid).
 inline Step to_steps(double ms, double dt) { return static_cast<Step>(std::llround(ms / dt)); }
 
+/// The most steps a run may have: 2^52, so that step counts stay exact in
+/// a double and far from overflowing any Step arithmetic (at dt = 0.1 ms,
+/// about 14,000 years of biological time).
+inline constexpr double max_steps = 4503599627370496.0;
+
 /// True when ms is a multiple of dt within floating-point noise.
 inline bool on_grid(double ms, double dt) {
   const double k = ms / dt;

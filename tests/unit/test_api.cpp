@@ -336,6 +336,7 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.stimuli[0].rate = -5.0; }), "stimulus[0].rate"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.dt = 0.0; }), "run.dt"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 100.05; }), "run.t_stop"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 1e300; }), "2^52 steps"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) {
                     RecorderSpec r;
                     r.kind = RecorderSpec::Kind::state;
