@@ -10,12 +10,13 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
-#include <map>
 #include <optional>
 #include <stdexcept>
 
+#include "build/network.hpp"
 #include "core/resources.hpp"
 #include "core/stop_signal.hpp"
+#include "core/units.hpp"
 #include "exchange/delay_aware_exchange.hpp"
 #include "exchange/exchange_plan.hpp"
 #include "exchange/global_exchange.hpp"
@@ -25,17 +26,15 @@
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
 #include "io/plastic_state.hpp"
+#include "io/recording.hpp"
 #include "io/row_exchange.hpp"
 #include "io/spike_file.hpp"
 #include "io/summary_json.hpp"
-#include "core/units.hpp"
 #include "myelin/error.hpp"
 #include "neurons/registry.hpp"
 #include "partition/placement.hpp"
 #include "sim/checkpoint_trigger.hpp"
 #include "sim/engine.hpp"
-#include "build/network.hpp"
-#include "io/recording.hpp"
 
 namespace myelin {
 namespace {
