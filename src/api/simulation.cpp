@@ -221,8 +221,10 @@ struct Simulation::Impl {
     check(spec);
     check_options();
     place();
+    StopSignals::stop_if_terminated("placement");
     if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
     build();
+    StopSignals::stop_if_terminated("build");
     std::optional<RecorderCheckpoint> resumed;
     if (!options.restore.empty()) resumed = restore();
     open_recording(resumed ? &*resumed : nullptr);

@@ -6,6 +6,8 @@
 #include <exception>
 #include <limits>
 
+#include "core/stop_signal.hpp"
+
 namespace myelin {
 
 std::uint64_t Connectivity::synapses() const {
@@ -31,6 +33,7 @@ void for_each_connection(const std::vector<std::vector<const ConnectionGenerator
   for (const TargetRange& r : ranges) {
     const NeuronGroup& g = *groups[r.group];
     for (std::size_t i = r.begin; i < r.end; ++i) {
+      if (i % 256 == 0) StopSignals::stop_if_terminated("build");
       const auto local = static_cast<std::uint32_t>(g.first_local + i);
       for (const ConnectionGenerator* gen : by_population[g.population])
         gen->for_each_incoming(g.node_ids[i], scratch,

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/stop_signal.hpp"
 #include "myelin/error.hpp"
 #include "synapses/synapse_models.hpp"
 
@@ -80,6 +81,7 @@ PlasticPart build_part(const ConnectionGenerator& gen, const std::vector<std::un
     const NeuronGroup& g = *groups[r.group];
     if (g.population != target_population) continue;
     for (std::size_t i = r.begin; i < r.end; ++i) {
+      if (i % 256 == 0) StopSignals::stop_if_terminated("build");
       const auto local = static_cast<std::uint32_t>(g.first_local + i);
       gen.for_each_incoming(g.node_ids[i], scratch, [&](std::uint64_t src, float w, std::uint32_t d) {
         edges.push_back({local, d, src - first, static_cast<double>(w)});

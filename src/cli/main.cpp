@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "core/stop_signal.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"
 
@@ -91,6 +92,9 @@ int main(int argc, char** argv) {
   } catch (const myelin::InputError& e) {
     std::cerr << who << ": error: " << as_option(e).what() << "\n";
     code = myelin::cli::exit_input_error;
+  } catch (const myelin::StoppedBySignal& e) {
+    std::cerr << who << ": " << e.what() << "\n";
+    code = 128 + e.signal();  // as if the signal had ended the process
   } catch (const boost::program_options::error& e) {
     std::cerr << who << ": error: " << e.what() << " (see --help)\n";
     code = myelin::cli::exit_input_error;

@@ -37,4 +37,8 @@ StopSignals::~StopSignals() {
 
 int StopSignals::pending() { return received; }
 
+void StopSignals::stop_if_terminated(const char* phase) {
+  if (received == SIGTERM) throw StoppedBySignal(SIGTERM, phase);
+}
+
 }  // namespace myelin

@@ -5,8 +5,21 @@
 // second signal of the same kind while the first is pending ends the
 // process at once, as the default action would.
 #include <csignal>
+#include <stdexcept>
+#include <string>
 
 namespace myelin {
+
+/// SIGTERM arrived before the simulation started (nothing to save).
+class StoppedBySignal : public std::runtime_error {
+ public:
+  StoppedBySignal(int signal, const std::string& phase)
+      : std::runtime_error("stopped by SIGTERM during the " + phase + "; nothing to checkpoint yet"), signal_(signal) {}
+  int signal() const noexcept { return signal_; }
+
+ private:
+  int signal_;
+};
 
 class StopSignals {
  public:
@@ -18,6 +31,10 @@ class StopSignals {
 
   /// The signal received (SIGUSR1 or SIGTERM), or 0.
   static int pending();
+  /// Before the simulation there is nothing to checkpoint: SIGTERM stops
+  /// at once. Throws StoppedBySignal naming `phase`. (SIGUSR1, Slurm's
+  /// warning before the time limit, waits for the first safe point.)
+  static void stop_if_terminated(const char* phase);
 
  private:
   struct sigaction old_usr1_{}, old_term_{};

@@ -93,6 +93,37 @@ signal_test usr1_np1 USR1 1
 signal_test term_np1 TERM 1
 signal_test usr1_np2 USR1 2
 
+# 6b. SIGTERM during the build (2e8 synapses, seconds of building): there
+# is nothing to checkpoint yet, so the run stops there, exit 143 (as the
+# signal's own), saying so, with no summary. SIGUSR1 waits for the first
+# safe point of the simulation instead (test 6).
+cat > build_term.toml <<'TOML'
+[run]
+dt = 0.1
+t_stop = 10.0
+[[population]]
+name = "N"
+model = "iaf_psc_exp"
+size = 40000
+[[projection]]
+source = "N"
+target = "N"
+rule = "fixed_indegree"
+indegree = 5000
+weight = 0.1
+delay = 1.5
+TOML
+"$MYELIN" run build_term.toml -o build_term -q --threads 2 > build_term.log 2>&1 &
+pid=$!
+sleep 2
+kill -s TERM $pid
+wait $pid
+rc=$?
+[[ $rc -eq 143 ]] && ok || bad "SIGTERM during the build: exit $rc, expected 143 ($(cat build_term.log))"
+grep -q "stopped by SIGTERM during the build; nothing to checkpoint yet" build_term.log && ok \
+  || bad "SIGTERM during the build: no message ($(cat build_term.log))"
+[[ ! -e build_term/summary.json ]] && ok || bad "SIGTERM during the build left a summary"
+
 # 7. Bad checkpoints: exit 2, a message naming the problem, no crash.
 CK=mixed_ref/checkpoints/checkpoint_0000300.000ms.h5
 cp $CK good.h5
