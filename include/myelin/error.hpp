@@ -43,4 +43,16 @@ class InputError : public std::runtime_error {
   std::string where_, field_, value_, expected_;
 };
 
+/// SIGTERM arrived while a Simulation was being built: there was nothing
+/// to checkpoint yet, so the build stopped (the CLI exits 128 + signal).
+class StoppedBySignal : public std::runtime_error {
+ public:
+  StoppedBySignal(int signal, const std::string& phase)
+      : std::runtime_error("stopped by SIGTERM during the " + phase + "; nothing to checkpoint yet"), signal_(signal) {}
+  int signal() const noexcept { return signal_; }
+
+ private:
+  int signal_;
+};
+
 }  // namespace myelin

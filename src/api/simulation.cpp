@@ -459,10 +459,6 @@ struct Simulation::Impl {
     throw InputError(what, "stimulus", name, "the name of one of the model's stimuli");
   }
 
-  /// The first step whose emission time is at or after t (as the builder's).
-  Step emission_step(double t_ms) const {
-    return std::isfinite(t_ms) ? static_cast<Step>(std::ceil(t_ms / spec.run.dt - 1e-9)) : std::numeric_limits<Step>::max() / 4;
-  }
 
   RunSummary summarise() const;
 };
@@ -621,16 +617,10 @@ void Simulation::set_rate(const std::string& stimulus, double rate_hz) {
   if (!(rate_hz >= 0) || !std::isfinite(rate_hz))
     throw InputError("set_rate", "rate", std::to_string(rate_hz) + " Hz", "a rate of 0 Hz or more");
   const StimulusSpec& st = m.spec.stimuli[k];
-  const double dt = m.spec.run.dt;
   // Emissions before now keep their rate (their spikes may still be on the
   // way); those from now on take the new one, from the same random stream.
-  PoissonInput in;
-  in.table = PoissonTable(rate_hz * dt * 1e-3);
-  in.weight = static_cast<float>(st.weight.a);
-  in.delay = to_steps(st.delay.a, dt);
-  in.start = std::max(m.now, static_cast<Step>(std::ceil(st.start / dt - 1e-9)));
-  in.stop = std::isfinite(st.stop) ? static_cast<Step>(std::ceil(st.stop / dt - 1e-9)) : std::numeric_limits<Step>::max() / 4;
-  in.key1 = purpose_key(Purpose::poisson, static_cast<std::uint32_t>(k));
+  PoissonInput in = poisson_input(st, k, rate_hz, m.spec.run.dt);
+  in.start = std::max(m.now, in.start);
   for (auto& g : m.net.groups) {
     if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())
       continue;
@@ -652,8 +642,9 @@ void Simulation::set_amplitude(const std::string& stimulus, double amplitude_pa)
   // As the builder: emitted in step s, the current drives the membrane from
   // step s + delay + 1. Before the start only the step that switches it on
   // changes; later a step change is added, and the switch-off follows.
-  const Step d = to_steps(st.delay.a, m.spec.run.dt), start = m.emission_step(st.start), stop = m.emission_step(st.stop);
-  const Step on = start + d + 1, off = stop + d + 1, at = std::max(m.now, start) + d + 1;
+  const auto [on, off] = dc_window(st, m.spec.run.dt);
+  const Step start = first_step_at(st.start, m.spec.run.dt);
+  const Step at = std::max(m.now, start) + (on - start);  // emitted from then, acting as `on` does for `start`
   if (at >= off) return;
   for (auto& g : m.net.groups) {
     if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())

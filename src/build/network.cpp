@@ -13,12 +13,6 @@
 namespace myelin {
 namespace {
 
-/// First step whose emission time is >= t (start/stop of generators).
-Step first_step_at(double t_ms, double dt) {
-  if (!std::isfinite(t_ms)) return std::numeric_limits<Step>::max() / 4;
-  return static_cast<Step>(std::ceil(t_ms / dt - 1e-9));
-}
-
 void make_groups(const ModelSpec& spec, Network& net, const Placement& placement, int rank) {
   std::uint64_t gid = 0;
   for (std::size_t p = 0; p < spec.populations.size(); ++p) {
@@ -54,23 +48,14 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
     const std::string field = "stimulus[" + std::to_string(k) + "]";
     switch (st.type) {
       case StimulusType::poisson_generator: {
-        PoissonInput in;
-        in.table = PoissonTable(st.rate * dt * 1e-3);
-        in.weight = static_cast<float>(st.weight.a);
-        in.delay = to_steps(st.delay.a, dt);
-        in.start = first_step_at(st.start, dt);
-        in.stop = first_step_at(st.stop, dt);
-        in.key1 = purpose_key(Purpose::poisson, static_cast<std::uint32_t>(k));
+        const PoissonInput in = poisson_input(st, k, st.rate, dt);
         for (auto& g : net.groups)
           for (const auto& name : st.targets)
             if (spec.populations[g->population].name == name && st.rate > 0) g->poisson.push_back(in);
         break;
       }
       case StimulusType::dc_generator: {
-        // NEST: the current emitted in step s reaches the target's input in
-        // step s + delay and drives the membrane from the step after.
-        const Step d = to_steps(st.delay.a, dt);
-        const Step on = first_step_at(st.start, dt) + d + 1, off = first_step_at(st.stop, dt) + d + 1;
+        const auto [on, off] = dc_window(st, dt);
         for (auto& g : net.groups)
           for (const auto& name : st.targets)
             if (spec.populations[g->population].name == name)
@@ -113,6 +98,24 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
 }
 
 }  // namespace
+
+PoissonInput poisson_input(const StimulusSpec& st, std::size_t k, double rate_hz, double dt) {
+  PoissonInput in;
+  in.table = PoissonTable(rate_hz * dt * 1e-3);
+  in.weight = static_cast<float>(st.weight.a);
+  in.delay = to_steps(st.delay.a, dt);
+  in.start = first_step_at(st.start, dt);
+  in.stop = first_step_at(st.stop, dt);
+  in.key1 = purpose_key(Purpose::poisson, static_cast<std::uint32_t>(k));
+  return in;
+}
+
+std::pair<Step, Step> dc_window(const StimulusSpec& st, double dt) {
+  // NEST: the current emitted in step s reaches the target's input in step
+  // s + delay and drives the membrane from the step after.
+  const Step d = to_steps(st.delay.a, dt);
+  return {first_step_at(st.start, dt) + d + 1, first_step_at(st.stop, dt) + d + 1};
+}
 
 std::vector<double> parameter_values(const ModelEntry& m, const PopulationSpec& ps) {
   std::vector<double> values;

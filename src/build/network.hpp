@@ -4,6 +4,7 @@
 // stimuli. Nothing here knows about other ranks' neurons except their gids.
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "build/connectivity.hpp"
@@ -52,6 +53,13 @@ struct Network {
 };
 
 Network build_network(const ModelSpec& spec, int threads, const Placement& placement, int rank);
+
+/// The Poisson input stimulus k (a poisson_generator) gives each target, at
+/// `rate_hz` (the spec's, or one set later).
+PoissonInput poisson_input(const StimulusSpec& st, std::size_t k, double rate_hz, double dt);
+/// The steps from which a dc_generator's current drives its targets, and
+/// from which it no longer does.
+std::pair<Step, Step> dc_window(const StimulusSpec& st, double dt);
 
 struct ModelEntry;
 /// A population's parameters in the model's order: defaults, overridden by

@@ -5,21 +5,10 @@
 // second signal of the same kind while the first is pending ends the
 // process at once, as the default action would.
 #include <csignal>
-#include <stdexcept>
-#include <string>
+
+#include "myelin/error.hpp"
 
 namespace myelin {
-
-/// SIGTERM arrived before the simulation started (nothing to save).
-class StoppedBySignal : public std::runtime_error {
- public:
-  StoppedBySignal(int signal, const std::string& phase)
-      : std::runtime_error("stopped by SIGTERM during the " + phase + "; nothing to checkpoint yet"), signal_(signal) {}
-  int signal() const noexcept { return signal_; }
-
- private:
-  int signal_;
-};
 
 class StopSignals {
  public:
