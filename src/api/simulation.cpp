@@ -339,8 +339,7 @@ struct Simulation::Impl {
     if (callbacks.empty() && !options.keep_spikes) return;
     slice_spikes.clear();
     for (const SourceSpike& sp : v) {
-      const auto pop = static_cast<std::size_t>(
-          std::upper_bound(net.pop_first_gid.begin(), net.pop_first_gid.end(), sp.gid) - net.pop_first_gid.begin() - 1);
+      const std::size_t pop = net.population_of(sp.gid);
       if (!record[pop]) continue;
       slice_spikes.push_back({static_cast<std::uint32_t>(pop), sp.gid - net.pop_first_gid[pop],
                               static_cast<double>(sp.step + 1) * spec.run.dt});

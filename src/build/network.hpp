@@ -2,6 +2,7 @@
 // One rank's part of the network, built from a ModelSpec: its neurons (as
 // groups), their incoming synapses split by thread, their ring buffers and
 // stimuli. Nothing here knows about other ranks' neurons except their gids.
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -41,6 +42,11 @@ struct Network {
   /// Neurons of population p, all ranks.
   std::uint64_t population_size(std::size_t p) const {
     return (p + 1 < pop_first_gid.size() ? pop_first_gid[p + 1] : n_neurons) - pop_first_gid[p];
+  }
+  /// The population of neuron `gid`.
+  std::size_t population_of(std::uint64_t gid) const {
+    return static_cast<std::size_t>(std::upper_bound(pop_first_gid.begin(), pop_first_gid.end(), gid) -
+                                    pop_first_gid.begin() - 1);
   }
   /// This rank's group of population p (every population has one, maybe empty).
   NeuronGroup* group_of(std::size_t population) const {

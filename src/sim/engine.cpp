@@ -203,8 +203,7 @@ class SliceLoop {
     out_.spikes_emitted += slice_spikes_.size();
     std::vector<PopulationSpikes>& recorded = recording_.spikes();
     for (const SourceSpike& s : slice_spikes_) {
-      const auto pop = static_cast<std::size_t>(
-          std::upper_bound(net_.pop_first_gid.begin(), net_.pop_first_gid.end(), s.gid) - net_.pop_first_gid.begin() - 1);
+      const std::size_t pop = net_.population_of(s.gid);
       const int k = slot_[pop];
       if (k < 0) continue;
       recorded[static_cast<std::size_t>(k)].node_ids.push_back(s.gid - net_.pop_first_gid[pop]);
