@@ -598,11 +598,11 @@ std::vector<double> Simulation::get_state(const std::string& population, const s
 void Simulation::set_state(const std::string& population, const std::string& variable, const std::vector<double>& values) {
   const Impl& m = *impl_;
   const auto [p, g] = m.group(population, "set_state");
-  m.variable_index(p, variable, "set_state");
+  const auto var = static_cast<std::size_t>(m.variable_index(p, variable, "set_state"));
   if (values.size() != m.spec.populations[p].size)
     throw InputError("set_state", "values", std::to_string(values.size()) + " values",
                      std::to_string(m.spec.populations[p].size) + " (one per neuron of " + population + ")");
-  for (std::size_t i = 0; g && i < g->size(); ++i) g->set_initial(i, variable, values[g->node_ids[i]]);
+  for (std::size_t i = 0; g && i < g->size(); ++i) g->set_variable(i, var, values[g->node_ids[i]]);
 }
 
 void Simulation::set_state(const std::string& population, const std::string& variable, double value) {

@@ -133,7 +133,7 @@ void initial_state_of(const ModelEntry& m, const NeuronGroup& g, const Populatio
   // draw does not depend on placement.
   out.resize(m.state.size());
   for (std::size_t v = 0; v < m.state.size(); ++v) {
-    out[v] = g.initial_default(m.state[v].name);
+    out[v] = g.initial_default(v);
     const auto it = ps.initial_values.find(m.state[v].name);
     if (it != ps.initial_values.end()) out[v] = it->second[node];
   }
@@ -151,7 +151,7 @@ void set_initial_state(NeuronGroup& g, const PopulationSpec& ps, std::uint32_t s
   std::vector<double> x;
   for (std::size_t i = 0; i < g.size(); ++i) {
     initial_state_of(*m, g, ps, seed, g.gids[i], g.node_ids[i], x);
-    for (std::size_t v = 0; v < x.size(); ++v) g.set_initial(i, m->state[v].name, x[v]);
+    for (std::size_t v = 0; v < x.size(); ++v) g.set_variable(i, v, x[v]);
   }
 }
 

@@ -28,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/fields.hpp"
+#include "neurons/model_fields.hpp"
 #include "neurons/rkf45.hpp"
 
 namespace myelin {
@@ -43,47 +43,29 @@ struct Aeif {
     double t_ref = 0.0, a = 4.0, b = 80.5, tau_w = 144.0, E_ex = 0.0, E_in = -85.0;
     double tau_syn_ex = 0.2, tau_syn_in = 2.0, I_e = 0.0, gsl_error_tol = 1e-6;
   };
-  static std::vector<FieldInfo> parameter_info() {
-    std::vector<FieldInfo> f = {
-        {"C_m", Dimension::capacitance, 281.0, "membrane capacitance (pF)"},
-        {"g_L", Dimension::conductance, 30.0, "leak conductance (nS)"},
-        {"E_L", Dimension::voltage, -70.6, "leak reversal potential (mV)"},
-        {"Delta_T", Dimension::voltage, 2.0, "slope factor of the exponential (mV; 0: none)"},
-        {"V_th", Dimension::voltage, -50.4, "exponential threshold V_T (mV)"},
-        {"V_peak", Dimension::voltage, 0.0, "spike detection and cut-off (mV)"},
-        {"V_reset", Dimension::voltage, -60.0, "reset potential (mV)"},
-        {"t_ref", Dimension::time, 0.0, "absolute refractory period (ms)"},
-        {"a", Dimension::conductance, 4.0, "subthreshold adaptation (nS)"},
-        {"b", Dimension::current, 80.5, "spike-triggered adaptation (pA)"},
-        {"tau_w", Dimension::time, 144.0, "adaptation time constant (ms)"},
-        {"E_ex", Dimension::voltage, 0.0, "excitatory reversal potential (mV; cond only)"},
-        {"E_in", Dimension::voltage, -85.0, "inhibitory reversal potential (mV; cond only)"},
-        {"tau_syn_ex", Dimension::time, 0.2, "excitatory synaptic decay time (ms)"},
-        {"tau_syn_in", Dimension::time, 2.0, "inhibitory synaptic decay time (ms)"},
-        {"I_e", Dimension::current, 0.0, "constant input current (pA)"},
-        {"gsl_error_tol", Dimension::dimensionless, 1e-6, "error tolerance of the adaptive integrator (NEST's)"}};
-    if (!Cond) {
-      f.erase(f.begin() + 11, f.begin() + 13);  // no reversal potentials
-    }
+  static std::vector<Param<Parameters>> parameter_table() {
+    using P = Parameters;
+    std::vector<Param<P>> f = {
+        {"C_m", &P::C_m, Dimension::capacitance, "membrane capacitance (pF)"},
+        {"g_L", &P::g_L, Dimension::conductance, "leak conductance (nS)"},
+        {"E_L", &P::E_L, Dimension::voltage, "leak reversal potential (mV)"},
+        {"Delta_T", &P::Delta_T, Dimension::voltage, "slope factor of the exponential (mV; 0: none)"},
+        {"V_th", &P::V_th, Dimension::voltage, "exponential threshold V_T (mV)"},
+        {"V_peak", &P::V_peak, Dimension::voltage, "spike detection and cut-off (mV)"},
+        {"V_reset", &P::V_reset, Dimension::voltage, "reset potential (mV)"},
+        {"t_ref", &P::t_ref, Dimension::time, "absolute refractory period (ms)"},
+        {"a", &P::a, Dimension::conductance, "subthreshold adaptation (nS)"},
+        {"b", &P::b, Dimension::current, "spike-triggered adaptation (pA)"},
+        {"tau_w", &P::tau_w, Dimension::time, "adaptation time constant (ms)"},
+        {"E_ex", &P::E_ex, Dimension::voltage, "excitatory reversal potential (mV; cond only)"},
+        {"E_in", &P::E_in, Dimension::voltage, "inhibitory reversal potential (mV; cond only)"},
+        {"tau_syn_ex", &P::tau_syn_ex, Dimension::time, "excitatory synaptic decay time (ms)"},
+        {"tau_syn_in", &P::tau_syn_in, Dimension::time, "inhibitory synaptic decay time (ms)"},
+        {"I_e", &P::I_e, Dimension::current, "constant input current (pA)"},
+        {"gsl_error_tol", &P::gsl_error_tol, Dimension::dimensionless,
+         "error tolerance of the adaptive integrator (NEST's)"}};
+    if (!Cond) f.erase(f.begin() + 11, f.begin() + 13);  // no reversal potentials
     return f;
-  }
-  static std::vector<FieldInfo> state_info() {
-    return {{state_names[0], Dimension::voltage, -70.6, "membrane potential (mV)"},
-            {state_names[1], Dimension::current, 0.0, "adaptation current (pA)"},
-            {state_names[2], Cond ? Dimension::conductance : Dimension::current, 0.0,
-             Cond ? "excitatory conductance (nS)" : "excitatory synaptic current (pA)"},
-            {state_names[3], Cond ? Dimension::conductance : Dimension::current, 0.0,
-             Cond ? "inhibitory conductance (nS)" : "inhibitory synaptic current (pA, negative)"}};
-  }
-  static Parameters make_parameters(const std::vector<double>& v) {
-    Parameters p;
-    double* fields[] = {&p.C_m, &p.g_L, &p.E_L, &p.Delta_T, &p.V_th, &p.V_peak, &p.V_reset, &p.t_ref,
-                        &p.a,   &p.b,   &p.tau_w, &p.E_ex, &p.E_in, &p.tau_syn_ex, &p.tau_syn_in, &p.I_e, &p.gsl_error_tol};
-    for (std::size_t i = 0, k = 0; i < 17; ++i) {
-      if (!Cond && (i == 11 || i == 12)) continue;
-      *fields[i] = v[k++];
-    }
-    return p;
   }
 
   /// NEST's checks (aeif_psc_exp.cpp, Parameters_::set), beyond the common ones.
@@ -124,18 +106,13 @@ struct Aeif {
   enum Var : std::size_t { V_, w_, s_ex_, s_in_, I_dc_, ref_, h_, n_vars };
   static constexpr const char* var_names[n_vars] = {"V_m",  "w", Cond ? "g_ex" : "I_ex", Cond ? "g_in" : "I_in",
                                                     "I_dc", "refractory_steps", "integration_step"};
-
-  /// The names of state_info(), in the order of Var.
-  static constexpr const char* state_names[4] = {"V_m", "w", Cond ? "g_ex" : "I_syn_ex", Cond ? "g_in" : "I_syn_in"};
-  template <class State>
-  static void set_initial(State& s, std::size_t i, const Parameters&, const std::string& var, double value) {
-    for (std::size_t k = 0; k < 4; ++k)
-      if (var == state_names[k]) s[k][i] = value;
-  }
-  static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
-  template <class Lanes>
-  static double get(const Lanes& l, std::size_t j, const Parameters&, int var) {
-    return l.x[static_cast<std::size_t>(var)][j];
+  static std::vector<StateVar<Parameters>> state_table() {
+    const Dimension syn = Cond ? Dimension::conductance : Dimension::current;
+    return {{"V_m", V_, Dimension::voltage, "membrane potential (mV)", nullptr, &Parameters::E_L},
+            {"w", w_, Dimension::current, "adaptation current (pA)"},
+            {Cond ? "g_ex" : "I_syn_ex", s_ex_, syn, Cond ? "excitatory conductance (nS)" : "excitatory synaptic current (pA)"},
+            {Cond ? "g_in" : "I_syn_in", s_in_, syn,
+             Cond ? "inhibitory conductance (nS)" : "inhibitory synaptic current (pA, negative)"}};
   }
 
   static double step(double (&x)[n_vars], const Propagators& q, double in_ex, double in_in) {

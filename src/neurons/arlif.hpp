@@ -49,22 +49,14 @@ struct Arlif {
     double tau_reset = 50.0, R_in = 0.02, Delta_reset = 2.0;
   };
 
-  static std::vector<FieldInfo> parameter_info() {
-    auto f = lif_parameter_info("PSC decay time");
-    f.push_back({"tau_reset", Dimension::time, 50.0, "memory of recent input and output (ms)"});
-    f.push_back({"R_in", Dimension::dimensionless, 0.02, "reset shift per pA of recent synaptic input (mV/pA)"});
-    f.push_back({"Delta_reset", Dimension::voltage, 2.0, "reset lowered per recent spike (mV)"});
+  static std::vector<Param<Parameters>> parameter_table() {
+    auto f = lif_parameters<Parameters>("PSC decay time");
+    f.push_back({"tau_reset", &Parameters::tau_reset, Dimension::time, "memory of recent input and output (ms)"});
+    f.push_back({"R_in", &Parameters::R_in, Dimension::dimensionless, "reset shift per pA of recent synaptic input (mV/pA)"});
+    f.push_back({"Delta_reset", &Parameters::Delta_reset, Dimension::voltage, "reset lowered per recent spike (mV)"});
     return f;
   }
-  static std::vector<FieldInfo> state_info() {
-    auto f = lif_state_info();
-    f.push_back({"I_recent", Dimension::current, 0.0, "recent synaptic input A (pA)"});
-    f.push_back({"n_recent", Dimension::dimensionless, 0.0, "recent spikes B"});
-    return f;
-  }
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]};
-  }
+  static std::string check(const Parameters& p, std::string* field) { return lif_check(p, field); }
 
   struct Propagators {
     double P22, P20, P11ex, P11in, P21ex, P21in, PA, PAex, PAin;
@@ -84,19 +76,11 @@ struct Arlif {
   enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, A_, B_, n_vars };
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "I_in", "I_dc", "refractory_steps", "A", "B"};
 
-  template <class State, class P>
-  static void set_initial(State& s, std::size_t i, const P& p, const std::string& var, double value) {
-    if (var == "I_recent") s[A_][i] = value;
-    else if (var == "n_recent") s[B_][i] = value;
-    else LifState<Arlif>::set_initial(s, i, p, var, value);
-  }
-  template <class P>
-  static double initial_default(const P& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
-  template <class Lanes, class P>
-  static double get(const Lanes& l, std::size_t j, const P& p, int var) {
-    if (var == 3) return l.x[A_][j];
-    if (var == 4) return l.x[B_][j];
-    return LifState<Arlif>::get(l, j, p, var);
+  static std::vector<StateVar<Parameters>> state_table() {
+    auto f = lif_state<Arlif>();
+    f.push_back({"I_recent", A_, Dimension::current, "recent synaptic input A (pA)"});
+    f.push_back({"n_recent", B_, Dimension::dimensionless, "recent spikes B"});
+    return f;
   }
 
   template <class T>

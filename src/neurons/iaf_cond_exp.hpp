@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "core/fields.hpp"
+#include "neurons/lif_fields.hpp"
 #include "neurons/rk4.hpp"
 
 namespace myelin {
@@ -30,27 +30,21 @@ struct IafCondExp {
     double C_m = 250.0, g_L = 16.6667, E_L = -70.0, E_ex = 0.0, E_in = -85.0, tau_syn_ex = 0.2, tau_syn_in = 2.0;
     double t_ref = 2.0, V_reset = -60.0, V_th = -55.0, I_e = 0.0;
   };
-  static std::vector<FieldInfo> parameter_info() {
-    return {{"C_m", Dimension::capacitance, 250.0, "membrane capacitance (pF)"},
-            {"g_L", Dimension::conductance, 16.6667, "leak conductance (nS)"},
-            {"E_L", Dimension::voltage, -70.0, "leak reversal potential (mV)"},
-            {"E_ex", Dimension::voltage, 0.0, "excitatory reversal potential (mV)"},
-            {"E_in", Dimension::voltage, -85.0, "inhibitory reversal potential (mV)"},
-            {"tau_syn_ex", Dimension::time, 0.2, "excitatory conductance decay time (ms)"},
-            {"tau_syn_in", Dimension::time, 2.0, "inhibitory conductance decay time (ms)"},
-            {"t_ref", Dimension::time, 2.0, "absolute refractory period (ms)"},
-            {"V_reset", Dimension::voltage, -60.0, "reset potential (mV)"},
-            {"V_th", Dimension::voltage, -55.0, "spike threshold (mV)"},
-            {"I_e", Dimension::current, 0.0, "constant input current (pA)"}};
+  static std::vector<Param<Parameters>> parameter_table() {
+    using P = Parameters;
+    return {{"C_m", &P::C_m, Dimension::capacitance, "membrane capacitance (pF)"},
+            {"g_L", &P::g_L, Dimension::conductance, "leak conductance (nS)"},
+            {"E_L", &P::E_L, Dimension::voltage, "leak reversal potential (mV)"},
+            {"E_ex", &P::E_ex, Dimension::voltage, "excitatory reversal potential (mV)"},
+            {"E_in", &P::E_in, Dimension::voltage, "inhibitory reversal potential (mV)"},
+            {"tau_syn_ex", &P::tau_syn_ex, Dimension::time, "excitatory conductance decay time (ms)"},
+            {"tau_syn_in", &P::tau_syn_in, Dimension::time, "inhibitory conductance decay time (ms)"},
+            {"t_ref", &P::t_ref, Dimension::time, "absolute refractory period (ms)"},
+            {"V_reset", &P::V_reset, Dimension::voltage, "reset potential (mV)"},
+            {"V_th", &P::V_th, Dimension::voltage, "spike threshold (mV)"},
+            {"I_e", &P::I_e, Dimension::current, "constant input current (pA)"}};
   }
-  static std::vector<FieldInfo> state_info() {
-    return {{"V_m", Dimension::voltage, -70.0, "membrane potential (mV)"},
-            {"g_ex", Dimension::conductance, 0.0, "excitatory conductance (nS)"},
-            {"g_in", Dimension::conductance, 0.0, "inhibitory conductance (nS)"}};
-  }
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
-  }
+  static std::string check(const Parameters& p, std::string* field) { return lif_check(p, field); }
 
   struct Propagators : rk4::ExpSynapseSubsteps {
     Parameters p;
@@ -63,16 +57,10 @@ struct IafCondExp {
   enum Var : std::size_t { V_, g_ex_, g_in_, I_dc_, ref_, n_vars };
   static constexpr const char* var_names[n_vars] = {"V_m", "g_ex", "g_in", "I_dc", "refractory_steps"};
 
-  template <class State>
-  static void set_initial(State& s, std::size_t i, const Parameters&, const std::string& var, double value) {
-    if (var == "V_m") s[V_][i] = value;
-    else if (var == "g_ex") s[g_ex_][i] = value;
-    else if (var == "g_in") s[g_in_][i] = value;
-  }
-  static double initial_default(const Parameters& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
-  template <class Lanes>
-  static double get(const Lanes& l, std::size_t j, const Parameters&, int var) {
-    return l.x[var == 0 ? V_ : var == 1 ? g_ex_ : g_in_][j];
+  static std::vector<StateVar<Parameters>> state_table() {
+    return {{"V_m", V_, Dimension::voltage, "membrane potential (mV)", nullptr, &Parameters::E_L},
+            {"g_ex", g_ex_, Dimension::conductance, "excitatory conductance (nS)"},
+            {"g_in", g_in_, Dimension::conductance, "inhibitory conductance (nS)"}};
   }
 
   static double step(double (&x)[n_vars], const Propagators& q, double in_ex, double in_in) {

@@ -22,8 +22,10 @@
 
 namespace myelin {
 
-struct IafPscAlpha : LifState<IafPscAlpha> {
+struct IafPscAlpha {
   static constexpr const char* name = "iaf_psc_alpha";
+  static constexpr Dimension weight_dim = Dimension::current;
+  static constexpr bool vectorised = true;
 
   struct Parameters {
     double C_m = 250.0, tau_m = 10.0, tau_syn_ex = 2.0, tau_syn_in = 2.0, t_ref = 2.0;
@@ -31,17 +33,12 @@ struct IafPscAlpha : LifState<IafPscAlpha> {
     double V_min = -std::numeric_limits<double>::infinity();
   };
 
-  static std::vector<FieldInfo> parameter_info() {
-    auto f = lif_parameter_info("PSC rise time to peak");
-    f.push_back({"V_min", Dimension::voltage, -std::numeric_limits<double>::infinity(),
-                 "lower bound of the membrane potential (mV)"});
+  static std::vector<Param<Parameters>> parameter_table() {
+    auto f = lif_parameters<Parameters>("PSC rise time to peak");
+    f.push_back({"V_min", &Parameters::V_min, Dimension::voltage, "lower bound of the membrane potential (mV)"});
     return f;
   }
-  static std::vector<FieldInfo> state_info() { return lif_state_info(); }
-
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};
-  }
+  static std::string check(const Parameters& p, std::string* field) { return lif_check(p, field); }
 
   struct Propagators {
     double P33, P30, P11ex, P21ex, P31ex, P32ex, P11in, P21in, P31in, P32in;
@@ -65,6 +62,7 @@ struct IafPscAlpha : LifState<IafPscAlpha> {
   enum Var : std::size_t { V_, I_ex_, dI_ex_, I_in_, dI_in_, I_dc_, ref_, n_vars };
   /// Checkpoint names of the variables (V relative to E_L, as stored).
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "dI_ex", "I_in", "dI_in", "I_dc", "refractory_steps"};
+  static std::vector<StateVar<Parameters>> state_table() { return lif_state<IafPscAlpha>(); }
   /// One step, branch-free, for T = double or simd::Vec (see IafPscExp::step).
   template <class T>
   static T step(T (&x)[n_vars], const Propagators& q, T in_ex, T in_in) {

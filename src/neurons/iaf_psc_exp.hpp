@@ -23,20 +23,18 @@
 
 namespace myelin {
 
-struct IafPscExp : LifState<IafPscExp> {
+struct IafPscExp {
   static constexpr const char* name = "iaf_psc_exp";
+  static constexpr Dimension weight_dim = Dimension::current;  ///< weights are pA
+  static constexpr bool vectorised = true;                     ///< step() takes simd::Vec
 
   struct Parameters {
     double C_m = 250.0, tau_m = 10.0, tau_syn_ex = 2.0, tau_syn_in = 2.0, t_ref = 2.0;
     double E_L = -70.0, V_reset = -70.0, V_th = -55.0, I_e = 0.0;
   };
 
-  static std::vector<FieldInfo> parameter_info() { return lif_parameter_info("PSC decay time"); }
-  static std::vector<FieldInfo> state_info() { return lif_state_info(); }
-
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
-  }
+  static std::vector<Param<Parameters>> parameter_table() { return lif_parameters<Parameters>("PSC decay time"); }
+  static std::string check(const Parameters& p, std::string* field) { return lif_check(p, field); }
 
   /// Step-invariant coefficients for one dt.
   struct Propagators {
@@ -56,6 +54,7 @@ struct IafPscExp : LifState<IafPscExp> {
   enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, n_vars };
   /// Checkpoint names of the variables (V relative to E_L, as stored).
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "I_in", "I_dc", "refractory_steps"};
+  static std::vector<StateVar<Parameters>> state_table() { return lif_state<IafPscExp>(); }
 
   /// One step of one neuron (T = double) or of SIMD lanes (T = simd::Vec);
   /// in_ex/in_in are the summed weights (pA) arriving this step. Returns 1

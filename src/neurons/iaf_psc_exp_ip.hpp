@@ -37,20 +37,13 @@ struct IafPscExpIp {
     double eta_ip = 0.5, target_rate = 5.0;
   };
 
-  static std::vector<FieldInfo> parameter_info() {
-    auto f = lif_parameter_info("PSC decay time");
-    f.push_back({"eta_ip", Dimension::voltage, 0.5, "threshold rise per spike (mV)"});
-    f.push_back({"target_rate", Dimension::rate, 5.0, "rate the threshold steers towards (Hz)"});
+  static std::vector<Param<Parameters>> parameter_table() {
+    auto f = lif_parameters<Parameters>("PSC decay time");
+    f.push_back({"eta_ip", &Parameters::eta_ip, Dimension::voltage, "threshold rise per spike (mV)"});
+    f.push_back({"target_rate", &Parameters::target_rate, Dimension::rate, "rate the threshold steers towards (Hz)"});
     return f;
   }
-  static std::vector<FieldInfo> state_info() {
-    auto f = lif_state_info();
-    f.push_back({"theta", Dimension::voltage, 0.0, "threshold offset (mV): the threshold is V_th + theta"});
-    return f;
-  }
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
-  }
+  static std::string check(const Parameters& p, std::string* field) { return lif_check(p, field); }
 
   struct Propagators {
     double P22, P20, P11ex, P11in, P21ex, P21in, theta, v_reset, i_e, eta, drift, ref_steps;
@@ -66,17 +59,10 @@ struct IafPscExpIp {
   enum Var : std::size_t { V_, I_ex_, I_in_, I_dc_, ref_, th_, n_vars };
   static constexpr const char* var_names[n_vars] = {"V_m_rel", "I_ex", "I_in", "I_dc", "refractory_steps", "theta"};
 
-  template <class State, class P>
-  static void set_initial(State& s, std::size_t i, const P& p, const std::string& var, double value) {
-    if (var == "theta") s[th_][i] = value;
-    else LifState<IafPscExpIp>::set_initial(s, i, p, var, value);
-  }
-  template <class P>
-  static double initial_default(const P& p, const std::string& var) { return var == "V_m" ? p.E_L : 0.0; }
-  template <class Lanes, class P>
-  static double get(const Lanes& l, std::size_t j, const P& p, int var) {
-    if (var == 3) return l.x[th_][j];
-    return LifState<IafPscExpIp>::get(l, j, p, var);
+  static std::vector<StateVar<Parameters>> state_table() {
+    auto f = lif_state<IafPscExpIp>();
+    f.push_back({"theta", th_, Dimension::voltage, "threshold offset (mV): the threshold is V_th + theta"});
+    return f;
   }
 
   template <class T>

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "core/fields.hpp"
+#include "neurons/model_fields.hpp"
 
 namespace myelin {
 
@@ -36,22 +36,20 @@ struct Izhikevich {
     double V_min = -std::numeric_limits<double>::infinity();
   };
 
-  static std::vector<FieldInfo> parameter_info() {
-    return {{"a", Dimension::dimensionless, 0.02, "recovery time scale (1/ms)"},
-            {"b", Dimension::dimensionless, 0.2, "sensitivity of U to V"},
-            {"c", Dimension::voltage, -65.0, "reset value of V after a spike (mV)"},
-            {"d", Dimension::dimensionless, 8.0, "increment of U after a spike"},
-            {"I_e", Dimension::current, 0.0, "constant input current (taken as mV/ms, R = 1)"},
-            {"V_th", Dimension::voltage, 30.0, "spike cut-off (mV)"},
-            {"V_min", Dimension::voltage, -std::numeric_limits<double>::infinity(),
-             "lower bound of V (mV)"}};
+  static std::vector<Param<Parameters>> parameter_table() {
+    using P = Parameters;
+    return {{"a", &P::a, Dimension::dimensionless, "recovery time scale (1/ms)"},
+            {"b", &P::b, Dimension::dimensionless, "sensitivity of U to V"},
+            {"c", &P::c, Dimension::voltage, "reset value of V after a spike (mV)"},
+            {"d", &P::d, Dimension::dimensionless, "increment of U after a spike"},
+            {"I_e", &P::I_e, Dimension::current, "constant input current (taken as mV/ms, R = 1)"},
+            {"V_th", &P::V_th, Dimension::voltage, "spike cut-off (mV)"},
+            {"V_min", &P::V_min, Dimension::voltage, "lower bound of V (mV)"}};
   }
-  static std::vector<FieldInfo> state_info() {
-    return {{"V_m", Dimension::voltage, -65.0, "membrane potential (mV)"},
-            {"U_m", Dimension::dimensionless, 0.0, "recovery variable (NEST's default 0)"}};
-  }
-  static Parameters make_parameters(const std::vector<double>& v) {
-    return Parameters{v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+  /// NEST's izhikevich checks nothing beyond the numbers being numbers.
+  static std::string check(const Parameters&, std::string* field) {
+    field->clear();
+    return "";
   }
 
   struct Propagators {
@@ -64,17 +62,10 @@ struct Izhikevich {
   enum Var : std::size_t { V_, U_, I_dc_, n_vars };
   static constexpr const char* var_names[n_vars] = {"V_m", "U_m", "I_dc"};
 
-  template <class State>
-  static void set_initial(State& s, std::size_t i, const Parameters&, const std::string& var, double value) {
-    if (var == "V_m") s[V_][i] = value;
-    else if (var == "U_m") s[U_][i] = value;
-  }
-  static double initial_default(const Parameters&, const std::string& var) {
-    return var == "V_m" ? -65.0 : 0.0;  // NEST's initial state, whatever b is
-  }
-  template <class Lanes>
-  static double get(const Lanes& l, std::size_t j, const Parameters&, int var) {
-    return l.x[var == 0 ? V_ : U_][j];
+  /// NEST's initial state, V_m = -65 mV and U_m = 0 whatever c and b are.
+  static std::vector<StateVar<Parameters>> state_table() {
+    return {{"V_m", V_, Dimension::voltage, "membrane potential (mV)", nullptr, nullptr, -65.0},
+            {"U_m", U_, Dimension::dimensionless, "recovery variable (NEST's default 0)"}};
   }
 
   /// One step, branch-free, for T = double or simd::Vec.

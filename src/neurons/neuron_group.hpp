@@ -17,6 +17,7 @@
 #include "core/simd.hpp"
 #include "core/time_grid.hpp"
 #include "core/ring_buffer.hpp"
+#include "neurons/model_fields.hpp"
 
 namespace myelin {
 
@@ -71,9 +72,11 @@ class NeuronGroup {
   /// spikes (in neuron order, then step order) to `out`.
   virtual void update(const SliceContext& ctx, std::size_t begin, std::size_t end,
                       std::vector<LocalSpike>& out) = 0;
-  /// Sets an initial state variable of group-local neuron i (user units).
-  virtual void set_initial(std::size_t i, const std::string& var, double value) = 0;
-  virtual double initial_default(const std::string& var) const = 0;
+  /// Sets state variable `var` (index in the model's state fields) of
+  /// group-local neuron i, in user units.
+  virtual void set_variable(std::size_t i, std::size_t var, double value) = 0;
+  /// The initial value of state variable `var` when a model file gives none.
+  virtual double initial_default(std::size_t var) const = 0;
 
   /// The full dynamic state of one neuron, as the doubles the update works
   /// on (refractory counters included): what a checkpoint saves. Restoring
@@ -120,10 +123,10 @@ class GroupImpl final : public NeuronGroup {
     for (auto& c : state_) c.resize(n);
   }
 
-  void set_initial(std::size_t i, const std::string& var, double value) override {
-    Model::set_initial(state_, i, params_, var, value);
+  void set_variable(std::size_t i, std::size_t var, double value) override {
+    fields::set<Model>(state_, i, params_, var, value);
   }
-  double initial_default(const std::string& var) const override { return Model::initial_default(params_, var); }
+  double initial_default(std::size_t var) const override { return fields::initial_default<Model>(params_, var); }
 
   std::size_t state_size() const override { return Model::n_vars; }
   std::vector<std::string> state_names() const override {
@@ -138,7 +141,7 @@ class GroupImpl final : public NeuronGroup {
   double get_variable(std::size_t i, int var) const override {
     ModelLanes<1> l;
     for (std::size_t v = 0; v < nv; ++v) l.x[v][0] = state_[v][i];
-    return Model::get(l, 0, params_, var);
+    return fields::get<Model>(l, 0, params_, static_cast<std::size_t>(var));
   }
 
   void update(const SliceContext& ctx, std::size_t begin, std::size_t end, std::vector<LocalSpike>& out) override {
@@ -298,7 +301,7 @@ class GroupImpl final : public NeuronGroup {
     // threads write disjoint columns.
     double* row = pr.data.data() + (pr.slice_row0 + static_cast<std::size_t>(sample - pr.slice_first)) * pr.width();
     for (std::size_t v = 0; v < pr.vars.size(); ++v)
-      row[static_cast<std::size_t>(col) * pr.vars.size() + v] = Model::get(l, 0, params_, pr.vars[v]);
+      row[static_cast<std::size_t>(col) * pr.vars.size() + v] = fields::get<Model>(l, 0, params_, static_cast<std::size_t>(pr.vars[v]));
   }
 
   typename Model::Parameters params_;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/fields.hpp"
+#include "neurons/model_fields.hpp"
 
 namespace myelin {
 
@@ -21,9 +21,12 @@ struct ParrotNeuron {
   static constexpr bool vectorised = true;
 
   struct Parameters {};
-  static std::vector<FieldInfo> parameter_info() { return {}; }
-  static std::vector<FieldInfo> state_info() { return {}; }
-  static Parameters make_parameters(const std::vector<double>&) { return {}; }
+  static std::vector<Param<Parameters>> parameter_table() { return {}; }
+  static std::vector<StateVar<Parameters>> state_table() { return {}; }
+  static std::string check(const Parameters&, std::string* field) {
+    field->clear();
+    return "";
+  }
 
   struct Propagators {
     Propagators(const Parameters&, double) {}
@@ -33,11 +36,6 @@ struct ParrotNeuron {
   enum Var : std::size_t { I_dc_, n_vars };
   static constexpr const char* var_names[n_vars] = {"I_dc"};
 
-  template <class State>
-  static void set_initial(State&, std::size_t, const Parameters&, const std::string&, double) {}
-  static double initial_default(const Parameters&, const std::string&) { return 0.0; }
-  template <class Lanes>
-  static double get(const Lanes&, std::size_t, const Parameters&, int) { return 0.0; }
 
   template <class T>
   static T step(T (&)[n_vars], const Propagators&, T in_ex, T) {

@@ -12,16 +12,19 @@
 namespace myelin {
 namespace {
 
+/// Everything the registry knows of a model comes from its field tables
+/// (neurons/model_fields.hpp) and its check().
 template <class Model>
 ModelEntry entry() {
-  ModelEntry e{Model::name, Model::parameter_info(), Model::state_info(), Model::weight_dim,
-               [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
-                 return std::make_unique<GroupImpl<Model>>(Model::make_parameters(p), dt, n);
-               },
-               nullptr};
-  if constexpr (requires(const typename Model::Parameters& q, std::string* f) { Model::check(q, f); })
-    e.check = [](const std::vector<double>& p, std::string* field) { return Model::check(Model::make_parameters(p), field); };
-  return e;
+  return {Model::name, fields::parameter_info<Model>(), fields::state_info<Model>(), Model::weight_dim,
+          [](const std::vector<double>& p, double dt, std::size_t n) -> std::unique_ptr<NeuronGroup> {
+            return std::make_unique<GroupImpl<Model>>(fields::make_parameters<Model>(p), dt, n);
+          },
+          [](const std::vector<double>& values, std::string* field) {
+            const auto p = fields::make_parameters<Model>(values);
+            if (std::string why = fields::common_check<Model>(p, field); !why.empty()) return why;
+            return Model::check(p, field);
+          }};
 }
 
 }  // namespace
@@ -54,23 +57,7 @@ std::string neuron_model_names() {
 }
 
 std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field) {
-  double v_reset = 0, v_th = 0;
-  bool has_reset = false, has_th = false;
-  for (std::size_t i = 0; i < m.parameters.size(); ++i) {
-    const auto& f = m.parameters[i];
-    const double v = values[i];
-    *field = f.name;
-    if (f.dim == Dimension::capacitance && !(v > 0)) return "a positive capacitance";
-    if (f.name.rfind("tau", 0) == 0 && !(v > 0)) return "a positive time constant";
-    if (f.name == "t_ref" && !(v >= 0)) return "a non-negative refractory period";
-    if (f.name == "V_reset") { v_reset = v; has_reset = true; }
-    if (f.name == "V_th") { v_th = v; has_th = true; }
-  }
-  // A model with its own checks says how V_reset relates to its threshold.
-  *field = "V_reset";
-  if (!m.check && has_reset && has_th && !(v_reset < v_th)) return "V_reset below V_th";
-  field->clear();
-  return m.check ? m.check(values, field) : "";
+  return m.check(values, field);
 }
 
 }  // namespace myelin

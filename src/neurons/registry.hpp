@@ -1,6 +1,7 @@
 #pragma once
 // The neuron model registry: name -> fields and a factory. Adding a model is
-// one header in src/neurons/ and one line in registry.cpp.
+// one header in src/neurons/ (its field tables, check() and step(); see
+// neurons/model_fields.hpp) and one line in registry.cpp.
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,8 +20,8 @@ struct ModelEntry {
   /// conductance (nS) or a voltage jump (mV).
   Dimension weight_dim = Dimension::current;
   std::function<std::unique_ptr<NeuronGroup>(const std::vector<double>& params, double dt, std::size_t n)> make;
-  /// The model's own checks beyond the common ones (NEST's per model):
-  /// returns the first problem or "", naming its field in *field.
+  /// The common checks, then the model's own (NEST's per model): returns
+  /// the first problem (what was expected) or "", naming its field in *field.
   std::function<std::string(const std::vector<double>& params, std::string* field)> check;
 };
 
@@ -31,8 +32,8 @@ const ModelEntry* find_neuron_model(const std::string& name);
 std::string neuron_model_names();
 
 /// Checks values that make a model meaningless (C_m <= 0, tau <= 0,
-/// t_ref < 0, V_reset >= V_th), then the model's own checks; returns the
-/// first problem or "".
+/// t_ref < 0), then the model's own checks (V_reset >= V_th for NEST's LIF
+/// models); returns the first problem or "".
 std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field);
 
 }  // namespace myelin
