@@ -385,7 +385,7 @@ void load_delay_convention(Table& t, ProjectionSpec& p, const SynapseModelInfo& 
   const tvalue* c = t.get("delay_convention");
   if (!c) return;
   const std::string s = string_of(*c, t.field("delay_convention"), ctx);
-  if (m.kind == SynapseKind::static_synapse || m.kind == SynapseKind::tsodyks)
+  if (!m.pairs)
     ctx.fail(*c, t.field("delay_convention"),
              "no delay_convention: " + m.name + " does not time pairs of pre- and postsynaptic spikes");
   if (s == "dendritic") p.delay_convention = ProjectionSpec::DelayConvention::dendritic;
@@ -401,9 +401,9 @@ void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dime
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
   if (!m) ctx.fail(*name, t.field("synapse_model"), "one of " + synapse_model_names());
   const tvalue* mod = t.get("modulator");
-  if (mod && m->kind != SynapseKind::dopamine)
+  if (mod && !m->modulated)
     ctx.fail(*mod, t.field("modulator"), "no modulator: only stdp_dopamine_synapse has a third factor");
-  if (m->kind == SynapseKind::dopamine) {
+  if (m->modulated) {
     if (!mod)
       throw InputError(ctx.where(t.value()), t.field("modulator"), "",
                        "the third factor of stdp_dopamine_synapse: {population = \"DA\", delay = 1.0} or "
@@ -437,7 +437,7 @@ void load_synapse_model(Table& t, ProjectionSpec& p, const ModelSpec& spec, Dime
     }
   }
   if (const tvalue* sc = t.get("scaling")) {
-    if (m->kind == SynapseKind::static_synapse || m->kind == SynapseKind::tsodyks)
+    if (!m->pairs)
       ctx.fail(*sc, t.field("scaling"), "no scaling: " + m->name + " has no plastic weight (use a weight rule such as stdp_synapse)");
     Table st(*sc, t.field("scaling"), ctx);
     ProjectionSpec::Scaling& s = p.scaling;

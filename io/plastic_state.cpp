@@ -17,6 +17,21 @@
 namespace myelin {
 namespace {
 
+/// The rule's state in an exported row, named for what it is: (row column,
+/// dataset name). Segment state is columns 4-5, postsynaptic traces 7-8,
+/// the eligibility 11.
+template <class Rule>
+void append_rule_columns(const Rule&, std::vector<std::pair<std::size_t, std::string>>& out) {
+  if constexpr (std::is_same_v<Rule, TsodyksRule>) {
+    out.insert(out.end(), {{4, "u"}, {5, "x"}});
+  } else if constexpr (Rule::two_traces) {
+    out.insert(out.end(), {{4, "pre_trace_plus"}, {5, "pre_trace_minus"}, {7, "post_trace_plus"}, {8, "post_trace_minus"}});
+  } else {
+    out.insert(out.end(), {{4, "pre_trace"}, {7, "post_trace"}});
+    if constexpr (Rule::modulated) out.push_back({11, "eligibility"});
+  }
+}
+
 const NeuronGroup& target_group(const Network& net, const PlasticProjection& pr) {
   if (const NeuronGroup* g = net.group_of(pr.target_population)) return *g;
   throw std::logic_error("plastic projection without a target group");
@@ -285,14 +300,7 @@ void write_plastic_edges(const std::string& path, const ModelSpec& spec, const N
       h5::Handle g0 = h5::create_group(g, "0");
       // The rule's state, named for what it is: column in a row, name.
       std::vector<std::pair<std::size_t, std::string>> state = {{3, "syn_weight"}, {2, "delay"}};
-      if (std::holds_alternative<TsodyksRule>(pr.rule))
-        state.insert(state.end(), {{4, "u"}, {5, "x"}});
-      else if (std::holds_alternative<DopamineRule>(pr.rule))
-        state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}, {11, "eligibility"}});
-      else if (std::holds_alternative<SymmetricStdpRule>(pr.rule))
-        state.insert(state.end(), {{4, "pre_trace_plus"}, {5, "pre_trace_minus"}, {7, "post_trace_plus"}, {8, "post_trace_minus"}});
-      else
-        state.insert(state.end(), {{4, "pre_trace"}, {7, "post_trace"}});
+      std::visit([&](const auto& r) { append_rule_columns(r, state); }, pr.rule);
       if (pr.scaling.on) state.push_back({9, "post_rate"});
       const auto make = [&](hid_t parent, const std::string& name, hid_t type) {
         return h5::create_dataset(parent, name, type, {total});

@@ -99,7 +99,7 @@ void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_
       !why.empty())
     throw InputError(at, f + ".synapse." + bad, "", why);
   const bool has_modulator = !p.modulator.population.empty() || !p.modulator.times.empty();
-  if (has_modulator != (m->kind == SynapseKind::dopamine))
+  if (has_modulator != m->modulated)
     throw InputError(at, f + ".modulator", "", has_modulator ? "no modulator: only stdp_dopamine_synapse has a third factor"
                                                              : "a modulator (population or time series) for " + m->name);
   if (!p.modulator.population.empty()) check_population_ref(spec, p.modulator.population, at, f + ".modulator.population");

@@ -43,21 +43,8 @@ SegmentState initial_segment_state(const PlasticRule& rule) {
 
 PlasticRule make_rule(const ProjectionSpec& p) {
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
-  if (!m || m->kind == SynapseKind::static_synapse) throw std::logic_error("make_rule: not a plastic synapse model");
-  const std::vector<double> v = synapse_parameter_values(*m, p.synapse_params);
-  switch (m->kind) {
-    case SynapseKind::stdp: {
-      StdpRule r{v[0], v[1], v[2], v[3], v[4], v[5], v[6], false};
-      r.nearest = m->name == "stdp_nn_symm_synapse";
-      return r;
-    }
-    case SynapseKind::tsodyks: return TsodyksRule{v[0], v[1], v[2]};
-    case SynapseKind::vogels: return VogelsRule{v[0], v[1], v[2], v[3]};
-    case SynapseKind::stdp_symmetric: return SymmetricStdpRule{v[0], v[1], v[2], v[3], v[4]};
-    case SynapseKind::dopamine: return DopamineRule{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
-    case SynapseKind::static_synapse: break;
-  }
-  throw std::logic_error("make_rule: unknown synapse kind");
+  if (!m || !m->plastic) throw std::logic_error("make_rule: not a plastic synapse model");
+  return m->make(synapse_parameter_values(*m, p.synapse_params));
 }
 
 namespace {

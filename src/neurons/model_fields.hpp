@@ -20,15 +20,6 @@
 
 namespace myelin {
 
-/// One parameter: a member of the model's Parameters struct.
-template <class P>
-struct Param {
-  const char* name;
-  double P::*member;
-  Dimension dim;
-  std::string help;
-};
-
 /// One recordable, initialisable state variable: a column of the group's
 /// state. A model may store a variable relative to a parameter (NEST's LIF
 /// models keep V relative to E_L); users always see the absolute value.
@@ -61,10 +52,7 @@ const std::vector<StateVar<typename Model::Parameters>>& state_table() {
 
 template <class Model>
 std::vector<FieldInfo> parameter_info() {
-  const typename Model::Parameters defaults{};
-  std::vector<FieldInfo> out;
-  for (const auto& f : Model::parameter_table()) out.push_back({f.name, f.dim, defaults.*f.member, f.help});
-  return out;
+  return field_info(Model::parameter_table());
 }
 
 template <class Model>
@@ -86,10 +74,7 @@ std::vector<FieldInfo> state_info() {
 /// Parameters from values in parameter_table() order (the loader's vector).
 template <class Model>
 typename Model::Parameters make_parameters(const std::vector<double>& values) {
-  typename Model::Parameters p{};
-  const auto table = Model::parameter_table();
-  for (std::size_t i = 0; i < table.size(); ++i) p.*table[i].member = values[i];
-  return p;
+  return from_values(Model::parameter_table(), values);
 }
 
 /// The checks every model shares, NEST's for any model that has such a

@@ -35,19 +35,9 @@
 
 #include "core/time_grid.hpp"
 #include "core/ring_buffer.hpp"
-#include "synapses/stdp.hpp"
-#include "synapses/stdp_dopamine.hpp"
-#include "synapses/stdp_symmetric.hpp"
-#include "synapses/tsodyks.hpp"
-#include "synapses/vogels_sprekeler.hpp"
+#include "synapses/rule_registry.hpp"
 
 namespace myelin {
-
-/// Rules driven by traces of both sides (StdpRule, VogelsRule,
-/// SymmetricStdpRule, DopamineRule) offer tau_pre(i), tau_post(i) and bump,
-/// the first three also on_pre and on_post (DopamineRule has its own
-/// overloads below); TsodyksRule only acts on presynaptic spikes.
-using PlasticRule = std::variant<StdpRule, TsodyksRule, VogelsRule, SymmetricStdpRule, DopamineRule>;
 
 /// Presynaptic state of a segment: trace rules use a (and b, the second
 /// trace of rules with two); short-term plasticity a = u, b = x. `last` is

@@ -25,14 +25,47 @@
 // the delay as dendritic instead.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
+
+#include "synapses/rule_fields.hpp"
 
 namespace myelin {
 
-struct StdpRule {
+/// All-to-all (stdp_synapse) or nearest-neighbour (stdp_nn_symm_synapse) pairing.
+template <bool Nearest>
+struct Stdp {
+  static constexpr const char* name = Nearest ? "stdp_nn_symm_synapse" : "stdp_synapse";
+  static constexpr const char* summary =
+      Nearest ? "pair STDP, symmetric nearest-neighbour pairing (Morrison 2008)"
+              : "pair STDP, all-to-all pairing, additive to multiplicative (Guetig 2003)";
+  static constexpr bool pairs = true, modulated = false;
+  static constexpr bool nearest = Nearest;
+
   double tau_plus = 20.0, tau_minus = 20.0;  ///< ms
   double lambda = 0.01, alpha = 1.0, mu_plus = 1.0, mu_minus = 1.0;
   double Wmax = 100.0;  ///< the weight's unit; same sign as the weights
-  bool nearest = false;
+
+  static std::vector<Param<Stdp>> parameter_table() {
+    return {{"tau_plus", &Stdp::tau_plus, Dimension::time, "decay of the presynaptic trace (ms)"},
+            {"tau_minus", &Stdp::tau_minus, Dimension::time, "decay of the postsynaptic trace (ms; NEST keeps it on the neuron)"},
+            {"lambda", &Stdp::lambda, Dimension::dimensionless, "learning rate, potentiation step relative to Wmax"},
+            {"alpha", &Stdp::alpha, Dimension::dimensionless, "depression step relative to potentiation"},
+            {"mu_plus", &Stdp::mu_plus, Dimension::dimensionless, "weight dependence of potentiation: 0 additive, 1 multiplicative"},
+            {"mu_minus", &Stdp::mu_minus, Dimension::dimensionless, "weight dependence of depression: 0 additive, 1 multiplicative"},
+            {"Wmax", &Stdp::Wmax, Dimension::dimensionless, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}};
+  }
+  static std::vector<std::string> weight_parameters() { return {"Wmax"}; }
+  static std::string check(const Stdp& r, double w_lo, double w_hi, std::string* field) {
+    return first_problem({{"tau_plus", r.tau_plus > 0, "a positive time constant"},
+                          {"tau_minus", r.tau_minus > 0, "a positive time constant"},
+                          {"lambda", r.lambda >= 0, "a number >= 0"},
+                          {"alpha", r.alpha >= 0, "a number >= 0"},
+                          {"mu_plus", r.mu_plus >= 0, "a number >= 0"},
+                          {"mu_minus", r.mu_minus >= 0, "a number >= 0"},
+                          weight_bound("Wmax", r.Wmax, w_lo, w_hi)},
+                         field);
+  }
 
   double facilitate(double w, double x) const {
     const double n = w / Wmax + lambda * power(1.0 - w / Wmax, mu_plus) * x;
@@ -46,7 +79,7 @@ struct StdpRule {
   /// exactly 1 and pow(x, 1) exactly x, so the result is the same.
   static double power(double x, double mu) { return mu == 0.0 ? 1.0 : mu == 1.0 ? x : std::pow(x, mu); }
   /// A trace after a spike, given its value decayed to the spike's step.
-  double bump(double decayed) const { return nearest ? 1.0 : decayed + 1.0; }
+  static double bump(double decayed) { return Nearest ? 1.0 : decayed + 1.0; }
 
   // The interface the plastic store drives (TraceRule): one trace a side.
   static constexpr bool two_traces = false;
@@ -57,5 +90,8 @@ struct StdpRule {
   /// A postsynaptic spike, given the presynaptic traces at its step.
   double on_post(double w, double x, double) const { return facilitate(w, x); }
 };
+
+using StdpRule = Stdp<false>;
+using StdpNnSymmRule = Stdp<true>;
 
 }  // namespace myelin

@@ -28,9 +28,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "core/time_grid.hpp"
+#include "synapses/rule_fields.hpp"
 
 namespace myelin {
 
@@ -70,8 +72,39 @@ struct Modulator {
 };
 
 struct DopamineRule {
+  static constexpr const char* name = "stdp_dopamine_synapse";
+  static constexpr const char* summary =
+      "three-factor STDP: pairs drive an eligibility trace, a modulator turns it into weight (Izhikevich 2007)";
+  static constexpr bool pairs = true, modulated = true;
+
   double tau_plus = 20.0, tau_minus = 20.0, A_plus = 1.0, A_minus = 1.5, tau_c = 1000.0, tau_n = 200.0, b = 0.0,
          Wmin = 0.0, Wmax = 200.0;
+
+  static std::vector<Param<DopamineRule>> parameter_table() {
+    using R = DopamineRule;
+    return {{"tau_plus", &R::tau_plus, Dimension::time, "decay of the presynaptic trace (ms)"},
+            {"tau_minus", &R::tau_minus, Dimension::time, "decay of the postsynaptic trace (ms)"},
+            {"A_plus", &R::A_plus, Dimension::dimensionless, "eligibility added per pre-before-post pair"},
+            {"A_minus", &R::A_minus, Dimension::dimensionless, "eligibility removed per post-before-pre pair"},
+            {"tau_c", &R::tau_c, Dimension::time, "decay of the eligibility trace (ms)"},
+            {"tau_n", &R::tau_n, Dimension::time, "decay of the modulator concentration (ms; a population modulator)"},
+            {"b", &R::b, Dimension::dimensionless, "baseline concentration: dw/dt = c (n - b)"},
+            {"Wmin", &R::Wmin, Dimension::dimensionless, "lower weight bound (the weight's unit)"},
+            {"Wmax", &R::Wmax, Dimension::dimensionless, "upper weight bound (the weight's unit)"}};
+  }
+  static std::vector<std::string> weight_parameters() { return {"Wmin", "Wmax"}; }
+  static std::string check(const DopamineRule& r, double w_lo, double w_hi, std::string* field) {
+    return first_problem({{"tau_plus", r.tau_plus > 0, "a positive time constant"},
+                          {"tau_minus", r.tau_minus > 0, "a positive time constant"},
+                          {"A_plus", r.A_plus >= 0, "a number >= 0"},
+                          {"A_minus", r.A_minus >= 0, "a number >= 0"},
+                          {"tau_c", r.tau_c > 0, "a positive time constant"},
+                          {"tau_n", r.tau_n > 0, "a positive time constant"},
+                          {"Wmin", r.Wmin < r.Wmax && w_lo >= r.Wmin && w_hi <= r.Wmax,
+                           "bounds Wmin < Wmax around every weight (weights range " + std::to_string(w_lo) + " .. " +
+                               std::to_string(w_hi) + ")"}},
+                         field);
+  }
 
   static double bump(double decayed) { return decayed + 1.0; }
   static constexpr bool two_traces = false;

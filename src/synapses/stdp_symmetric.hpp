@@ -14,11 +14,38 @@
 // Synaptic scaling, the slow homeostatic partner of this rule, is the
 // projection option `scaling` (synapses/synaptic_scaling.hpp).
 #include <cmath>
+#include <string>
+#include <vector>
+
+#include "synapses/rule_fields.hpp"
 
 namespace myelin {
 
 struct SymmetricStdpRule {
+  static constexpr const char* name = "stdp_symmetric_synapse";
+  static constexpr const char* summary =
+      "symmetric STDP, potentiation within |dt| < ln(alpha) tau+ tau- / (tau+ - tau-)";
+  static constexpr bool pairs = true, modulated = false;
+
   double tau_plus = 20.0, tau_minus = 60.0, eta = 0.01, alpha = 0.5, Wmax = 100.0;
+
+  static std::vector<Param<SymmetricStdpRule>> parameter_table() {
+    using R = SymmetricStdpRule;
+    return {{"tau_plus", &R::tau_plus, Dimension::time, "potentiation window (ms)"},
+            {"tau_minus", &R::tau_minus, Dimension::time, "depression window (ms), longer than tau_plus"},
+            {"eta", &R::eta, Dimension::dimensionless, "learning rate relative to Wmax"},
+            {"alpha", &R::alpha, Dimension::dimensionless, "depression relative to potentiation"},
+            {"Wmax", &R::Wmax, Dimension::dimensionless, "upper weight bound (the weight's unit and sign; the lower bound is 0)"}};
+  }
+  static std::vector<std::string> weight_parameters() { return {"Wmax"}; }
+  static std::string check(const SymmetricStdpRule& r, double w_lo, double w_hi, std::string* field) {
+    return first_problem({{"tau_plus", r.tau_plus > 0, "a positive time constant"},
+                          {"tau_minus", r.tau_minus > 0, "a positive time constant"},
+                          {"eta", r.eta >= 0, "a learning rate >= 0"},
+                          {"alpha", r.alpha >= 0, "a number >= 0"},
+                          weight_bound("Wmax", r.Wmax, w_lo, w_hi)},
+                         field);
+  }
 
   double change(double w, double k_plus, double k_minus) const {
     const double n = w / Wmax + eta * (k_plus - alpha * k_minus);

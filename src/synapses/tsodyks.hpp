@@ -15,11 +15,32 @@
 // rather than once per synapse: short-term plasticity costs no memory per
 // synapse beyond the plastic store's.
 #include <cmath>
+#include <string>
+#include <vector>
+
+#include "synapses/rule_fields.hpp"
 
 namespace myelin {
 
 struct TsodyksRule {
+  static constexpr const char* name = "tsodyks2_synapse";
+  static constexpr const char* summary = "short-term depression and facilitation (Tsodyks-Markram)";
+  static constexpr bool pairs = false, modulated = false;
+
   double U = 0.5, tau_rec = 800.0, tau_fac = 0.0;  ///< -, ms, ms
+
+  static std::vector<Param<TsodyksRule>> parameter_table() {
+    return {{"U", &TsodyksRule::U, Dimension::dimensionless, "utilisation increment per spike, 0 < U <= 1"},
+            {"tau_rec", &TsodyksRule::tau_rec, Dimension::time, "recovery of resources (ms)"},
+            {"tau_fac", &TsodyksRule::tau_fac, Dimension::time, "decay of facilitation (ms); 0: none"}};
+  }
+  static std::vector<std::string> weight_parameters() { return {}; }
+  static std::string check(const TsodyksRule& r, double, double, std::string* field) {
+    return first_problem({{"U", r.U > 0 && r.U <= 1, "a utilisation 0 < U <= 1"},
+                          {"tau_rec", r.tau_rec > 0, "a positive time constant"},
+                          {"tau_fac", r.tau_fac >= 0, "a time constant >= 0 (0: no facilitation)"}},
+                         field);
+  }
 
   /// Advances (u, x) by a spike h ms after the last; returns x u.
   double spike(double& u, double& x, double h) const {

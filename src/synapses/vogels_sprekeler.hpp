@@ -12,11 +12,35 @@
 // and decay with tau. Timing as synapses/stdp.hpp.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
+
+#include "synapses/rule_fields.hpp"
 
 namespace myelin {
 
 struct VogelsRule {
+  static constexpr const char* name = "vogels_sprekeler_synapse";
+  static constexpr const char* summary = "inhibitory plasticity balancing excitation (Vogels et al. 2011)";
+  static constexpr bool pairs = true, modulated = false;
+
   double tau = 20.0, eta = 0.001, alpha = 0.12, Wmax = 1.0;
+
+  static std::vector<Param<VogelsRule>> parameter_table() {
+    return {{"tau", &VogelsRule::tau, Dimension::time, "decay of both traces (ms)"},
+            {"eta", &VogelsRule::eta, Dimension::dimensionless, "learning rate (the weight's unit)"},
+            {"alpha", &VogelsRule::alpha, Dimension::dimensionless,
+             "depression per presynaptic spike, sets the target rate alpha / (2 tau)"},
+            {"Wmax", &VogelsRule::Wmax, Dimension::dimensionless, "bound of |w|, with the weights' sign (negative for inhibition)"}};
+  }
+  static std::vector<std::string> weight_parameters() { return {"eta", "Wmax"}; }
+  static std::string check(const VogelsRule& r, double w_lo, double w_hi, std::string* field) {
+    return first_problem({{"tau", r.tau > 0, "a positive time constant"},
+                          {"eta", r.eta >= 0, "a learning rate >= 0"},
+                          {"alpha", r.alpha >= 0, "a number >= 0"},
+                          weight_bound("Wmax", r.Wmax, w_lo, w_hi)},
+                         field);
+  }
 
   double facilitate(double w, double k) const {
     const double n = std::abs(w) + eta * k;
