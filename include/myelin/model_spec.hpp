@@ -31,10 +31,20 @@ struct Value {
 };
 
 /// Where a value came from, for error messages raised after loading.
+/// check() names the place of the offending value itself where the loader
+/// recorded one, else the element's.
 struct Origin {
   std::string file;
   int line = 0;
+  /// Place of each value read, by its key within the element ("delay",
+  /// "params.C_m", "synapse.tau_plus"): "file:line", or a SONATA file's
+  /// dataset for values read from one.
+  std::map<std::string, std::string> places;
   std::string where() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
+  std::string where(const std::string& key) const {
+    const auto it = places.find(key);
+    return it == places.end() ? where() : it->second;
+  }
 };
 
 struct PopulationSpec {
@@ -141,6 +151,7 @@ struct RunSpec {
   double dt = 0.1;        ///< ms
   double t_stop = 1000.0; ///< ms
   std::uint64_t seed = 12345;
+  Origin origin;
 };
 
 struct ModelSpec {

@@ -1,7 +1,9 @@
-// check(ModelSpec): what a spec must satisfy before it is built, for specs
-// made in code (the C++ API, Python) as for loaded ones. The TOML loader
-// checks the same as it parses, with the line of each value; this names
-// the element's origin and the field's path.
+// check(ModelSpec): every rule a spec must satisfy before it is built, for
+// specs made in code (the C++ API, Python) as for loaded ones. The TOML
+// loader only parses (types, units, unknown keys, the names it needs to
+// choose a unit) and then calls this; it records where each value came
+// from, so an error names the line of the offending value.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -22,6 +24,8 @@ std::string num(double x) {
   return b;
 }
 
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
 template <class Fields>
 std::string names_of(const Fields& fields) {
   std::string s;
@@ -29,114 +33,201 @@ std::string names_of(const Fields& fields) {
   return s;
 }
 
+template <class Fields>
+bool has_field(const Fields& fields, const std::string& name) {
+  return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
+}
+
+/// The errors of one element: its field path ("projection[2]") and origin.
+struct Element {
+  std::string path;
+  const Origin& origin;
+  [[noreturn]] void fail(const std::string& key, const std::string& value, const std::string& expected) const {
+    throw InputError(origin.where(key), path.empty() ? key : path + "." + key, value, expected);
+  }
+  void require(bool ok, const std::string& key, double value, const std::string& expected) const {
+    if (!ok) fail(key, num(value), expected);
+  }
+};
+
+bool valid_name(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+}
+
 void check_run(const RunSpec& r) {
-  if (!(r.dt > 0) || !std::isfinite(r.dt)) throw InputError("", "run.dt", std::to_string(r.dt), "a positive time step in ms");
-  if (!(r.t_stop > 0) || !on_grid(r.t_stop, r.dt))
-    throw InputError("", "run.t_stop", std::to_string(r.t_stop), "a positive multiple of dt = " + std::to_string(r.dt) + " ms");
+  const Element e{"run", r.origin};
+  e.require(r.dt > 0 && std::isfinite(r.dt), "dt", r.dt, "a positive time step in ms");
+  e.require(r.t_stop > 0, "t_stop", r.t_stop, "a positive duration in ms");
+  e.require(on_grid(r.t_stop, r.dt), "t_stop", r.t_stop, "a multiple of dt = " + num(r.dt) + " ms");
   if (!(r.t_stop / r.dt <= max_steps))
-    throw InputError("", "run.t_stop", num(r.t_stop) + " ms", "at most 2^52 steps of dt (" + num(max_steps * r.dt) + " ms)");
-  if (r.seed > 0xFFFFFFFFull) throw InputError("", "run.seed", std::to_string(r.seed), "an integer from 0 to 4294967295");
+    e.fail("t_stop", num(r.t_stop) + " ms", "at most 2^52 steps of dt (" + num(max_steps * r.dt) + " ms)");
+  if (r.seed > 0xFFFFFFFFull) e.fail("seed", std::to_string(r.seed), "an integer from 0 to 4294967295");
 }
 
 void check_population(const PopulationSpec& p, std::size_t i, std::set<std::string>& names) {
-  const std::string f = "population[" + std::to_string(i) + "]", at = p.origin.where();
-  if (p.name.empty() || !names.insert(p.name).second)
-    throw InputError(at, f + ".name", "\"" + p.name + "\"", "a name not used by another population");
+  const Element e{"population[" + std::to_string(i) + "]", p.origin};
+  if (!valid_name(p.name)) e.fail("name", quoted(p.name), "a name of letters, digits, '_' or '-'");
+  if (!names.insert(p.name).second) e.fail("name", quoted(p.name), "a name not used by another population");
   const ModelEntry* m = find_neuron_model(p.model);
-  if (!m) throw InputError(at, f + ".model", "\"" + p.model + "\"", "a known neuron model: " + neuron_model_names());
-  if (p.size == 0) throw InputError(at, f + ".size", "0", "a number of neurons >= 1");
+  if (!m) e.fail("model", quoted(p.model), "a known neuron model: " + neuron_model_names());
+  if (p.size == 0) e.fail("size", "0", "a number of neurons >= 1");
+  for (const auto& [name, value] : p.params)
+    if (!has_field(m->parameters, name))
+      e.fail("params." + name, num(value), "one of the parameters of " + p.model + ": " + names_of(m->parameters));
   std::vector<double> values;
   for (const FieldInfo& fi : m->parameters) {
     const auto it = p.params.find(fi.name);
     values.push_back(it == p.params.end() ? fi.default_value : it->second);
   }
-  for (const auto& [name, value] : p.params)
-    if (std::none_of(m->parameters.begin(), m->parameters.end(), [&](const FieldInfo& x) { return x.name == name; }))
-      throw InputError(at, f + ".params." + name, std::to_string(value), "one of the parameters of " + p.model + ": " + names_of(m->parameters));
   std::string bad;
-  if (const std::string why = check_parameters(*m, values, &bad); !why.empty())
-    throw InputError(at, f + ".params." + bad, "", why);
+  if (const std::string why = check_parameters(*m, values, &bad); !why.empty()) {
+    const auto it = p.params.find(bad);
+    e.fail("params." + bad, it == p.params.end() ? "" : num(it->second), why);
+  }
   for (const auto& [name, value] : p.initial)
-    if (std::none_of(m->state.begin(), m->state.end(), [&](const FieldInfo& x) { return x.name == name; }))
-      throw InputError(at, f + ".initial." + name, "", "one of the state variables of " + p.model + ": " + names_of(m->state));
+    if (!has_field(m->state, name))
+      e.fail("initial." + name, "", "one of the state variables of " + p.model + ": " + names_of(m->state));
 }
 
-void check_population_ref(const ModelSpec& spec, const std::string& name, const std::string& at, const std::string& field) {
-  if (!spec.population_index(name)) throw InputError(at, field, "\"" + name + "\"", "a defined population");
+void check_population_ref(const ModelSpec& spec, const std::string& name, const Element& e, const std::string& key) {
+  if (spec.population_index(name)) return;
+  std::string known;
+  for (const auto& p : spec.populations) known += (known.empty() ? "" : ", ") + p.name;
+  e.fail(key, quoted(name), "a defined population (" + known + ")");
 }
 
-void check_delay(const Value& d, double dt, const std::string& at, const std::string& field) {
+void check_delay(const Value& d, double dt, const Element& e, const std::string& key) {
+  if (d.is_constant() && !(d.a > 0)) e.fail(key, num(d.a), "a positive delay in ms");
   if (!(d.lower() >= dt - 1e-12 * dt))
-    throw InputError(at, field, std::to_string(d.lower()) + " ms",
-                     "a delay of at least dt = " + std::to_string(dt) + " ms" +
-                         (d.is_constant() ? "" : " (clip the distribution with min >= dt)"));
+    e.fail(key, num(d.lower()) + " ms",
+           "a delay of at least dt = " + num(dt) + " ms" + (d.is_constant() ? "" : " (clip the distribution with min >= dt)"));
+}
+
+void check_connection_rule(const ModelSpec& spec, const ProjectionSpec& p, const Element& e) {
+  const std::uint64_t ns = spec.populations[*spec.population_index(p.source)].size;
+  const std::uint64_t nt = spec.populations[*spec.population_index(p.target)].size;
+  const bool self = p.source == p.target && !p.allow_autapses;
+  if (p.rule == Rule::one_to_one && ns != nt)
+    e.fail("rule", "\"one_to_one\"",
+           "source and target of equal size for one_to_one (" + std::to_string(ns) + " vs " + std::to_string(nt) + ")");
+  if (p.rule == Rule::pairwise_bernoulli) e.require(p.p >= 0 && p.p <= 1, "p", p.p, "a probability from 0 to 1");
+  if (p.rule == Rule::fixed_indegree || p.rule == Rule::fixed_outdegree) {
+    const bool in = p.rule == Rule::fixed_indegree;
+    const std::string key = in ? "indegree" : "outdegree", candidates = in ? "sources" : "targets";
+    const std::uint64_t n = (in ? ns : nt) - (self ? 1 : 0);
+    if (p.count > 0 && n == 0) e.fail(key, std::to_string(p.count), "0: there are no candidate " + candidates);
+    if (!p.allow_multapses && p.count > n)
+      e.fail(key, std::to_string(p.count),
+             "at most " + std::to_string(n) + " distinct " + candidates + " (or allow_multapses = true)");
+  }
+  if (p.rule != Rule::from_file) check_delay(p.delay, spec.run.dt, e, "delay");
+}
+
+void check_synapse_parameters(const ModelSpec& spec, const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e) {
+  for (const auto& [name, value] : p.synapse_params)
+    if (!has_field(m.parameters, name))
+      e.fail("synapse." + name, num(value), names_of(m.parameters) + " (the parameters of " + m.name + ")");
+  std::string bad;
+  if (const std::string why = check_synapse_parameters(m, synapse_parameter_values(m, p.synapse_params), p.weight.lower(),
+                                                       p.weight.upper(), &bad);
+      !why.empty()) {
+    const auto it = p.synapse_params.find(bad);
+    e.fail("synapse." + bad, it == p.synapse_params.end() ? "(default)" : num(it->second), why);
+  }
+  if (const auto ax = p.synapse_params.find("axonal_delay"); ax != p.synapse_params.end()) {
+    // The dendritic part must stay at least one step: NEST's delay is the sum of both.
+    if (p.delay_convention == ProjectionSpec::DelayConvention::axonal)
+      e.fail("synapse.axonal_delay", num(ax->second),
+             "no axonal_delay with delay_convention = \"axonal\" (the whole delay is axonal there)");
+    if (!(ax->second <= p.delay.lower() - spec.run.dt + 1e-9))
+      e.fail("synapse.axonal_delay", num(ax->second),
+             "an axonal delay at least one step (" + num(spec.run.dt) + " ms) below the smallest delay of the projection (" +
+                 num(p.delay.lower()) + " ms)");
+  }
+}
+
+void check_modulator(const ModelSpec& spec, const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e) {
+  const ProjectionSpec::Modulator& md = p.modulator;
+  const bool given = !md.population.empty() || !md.times.empty();
+  if (given && !m.modulated) e.fail("modulator", "", "no modulator: only stdp_dopamine_synapse has a third factor");
+  if (!m.modulated) return;
+  if (!given)
+    e.fail("modulator", "",
+           "the third factor of " + m.name + ": {population = \"DA\", delay = 1.0} or {times = [...], values = [...]} (missing)");
+  if (!md.population.empty()) {
+    check_population_ref(spec, md.population, e, "modulator.population");
+    check_delay(Value::constant(md.delay), spec.run.dt, e, "modulator.delay");
+    return;
+  }
+  if (md.times.size() != md.values.size())
+    e.fail("modulator.values", "", "one value per time (" + std::to_string(md.times.size()) + " times)");
+  for (std::size_t i = 0; i < md.times.size(); ++i)
+    if (!(md.times[i] >= 0) || (i > 0 && !(md.times[i] > md.times[i - 1])))
+      e.fail("modulator.times", num(md.times[i]), "increasing times >= 0 ms");
+}
+
+void check_scaling(const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e) {
+  const ProjectionSpec::Scaling& s = p.scaling;
+  if (s.beta == 0 && s.target_rate == 0) return;  // off
+  if (!m.pairs) e.fail("scaling", "", "no scaling: " + m.name + " has no plastic weight (use a weight rule such as stdp_synapse)");
+  e.require(s.target_rate >= 0, "scaling.target_rate", s.target_rate, "a rate >= 0 Hz");
+  e.require(s.beta > 0, "scaling.beta", s.beta, "a positive scaling rate");
+  e.require(s.tau > 0, "scaling.tau", s.tau, "a positive time constant");
+  e.require(s.interval > 0, "scaling.interval", s.interval, "a positive interval in ms");
 }
 
 void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_t i) {
-  const std::string f = "projection[" + std::to_string(i) + "]", at = p.origin.where();
-  check_population_ref(spec, p.source, at, f + ".source");
-  check_population_ref(spec, p.target, at, f + ".target");
-  const std::uint64_t ns = spec.populations[*spec.population_index(p.source)].size;
-  const std::uint64_t nt = spec.populations[*spec.population_index(p.target)].size;
-  if (p.rule == Rule::one_to_one && ns != nt)
-    throw InputError(at, f + ".rule", "one_to_one", "source and target of equal size (" + std::to_string(ns) + " and " + std::to_string(nt) + ")");
-  if (p.rule == Rule::pairwise_bernoulli && !(p.p >= 0 && p.p <= 1))
-    throw InputError(at, f + ".p", std::to_string(p.p), "a probability from 0 to 1");
-  const bool self = p.source == p.target && !p.allow_autapses;
-  if (!p.allow_multapses && ((p.rule == Rule::fixed_indegree && p.count > ns - (self ? 1 : 0)) ||
-                             (p.rule == Rule::fixed_outdegree && p.count > nt - (self ? 1 : 0))))
-    throw InputError(at, f + (p.rule == Rule::fixed_indegree ? ".indegree" : ".outdegree"), std::to_string(p.count),
-                     "at most the number of distinct candidates without multapses");
-  if (p.rule != Rule::from_file) check_delay(p.delay, spec.run.dt, at, f + ".delay");
+  const Element e{"projection[" + std::to_string(i) + "]", p.origin};
+  check_population_ref(spec, p.source, e, "source");
+  check_population_ref(spec, p.target, e, "target");
+  check_connection_rule(spec, p, e);
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
-  if (!m) throw InputError(at, f + ".synapse_model", "\"" + p.synapse_model + "\"", "one of " + synapse_model_names());
-  for (const auto& [name, value] : p.synapse_params)
-    if (std::none_of(m->parameters.begin(), m->parameters.end(), [&](const FieldInfo& x) { return x.name == name; }))
-      throw InputError(at, f + ".synapse." + name, std::to_string(value), names_of(m->parameters) + " (the parameters of " + m->name + ")");
-  std::string bad;
-  if (const std::string why = check_synapse_parameters(*m, synapse_parameter_values(*m, p.synapse_params), p.weight.lower(),
-                                                       p.weight.upper(), &bad);
-      !why.empty())
-    throw InputError(at, f + ".synapse." + bad, "", why);
-  const bool has_modulator = !p.modulator.population.empty() || !p.modulator.times.empty();
-  if (has_modulator != m->modulated)
-    throw InputError(at, f + ".modulator", "", has_modulator ? "no modulator: only stdp_dopamine_synapse has a third factor"
-                                                             : "a modulator (population or time series) for " + m->name);
-  if (!p.modulator.population.empty()) check_population_ref(spec, p.modulator.population, at, f + ".modulator.population");
-  if (p.modulator.times.size() != p.modulator.values.size())
-    throw InputError(at, f + ".modulator.values", "", "one value per time (" + std::to_string(p.modulator.times.size()) + " times)");
+  if (!m) e.fail("synapse_model", quoted(p.synapse_model), "one of " + synapse_model_names());
+  check_synapse_parameters(spec, p, *m, e);
+  check_modulator(spec, p, *m, e);
+  check_scaling(p, *m, e);
+}
+
+void check_spike_times(const std::vector<double>& times, double dt, const Element& e) {
+  double last = 0.0;
+  for (double t : times) {
+    e.require(t >= dt && std::isfinite(t), "spike_times", t, "times >= dt = " + num(dt) + " ms");
+    e.require(t >= last, "spike_times", t, "times in increasing order");
+    e.require(on_grid(t, dt), "spike_times", t, "times on the grid of dt = " + num(dt) + " ms");
+    last = t;
+  }
 }
 
 void check_stimulus(const ModelSpec& spec, const StimulusSpec& s, std::size_t i) {
-  const std::string f = "stimulus[" + std::to_string(i) + "]", at = s.origin.where();
-  if (s.targets.empty()) throw InputError(at, f + ".targets", "[]", "at least one population");
-  for (const auto& t : s.targets) check_population_ref(spec, t, at, f + ".targets");
-  if (!(s.rate >= 0) || !std::isfinite(s.rate)) throw InputError(at, f + ".rate", std::to_string(s.rate), "a rate >= 0 Hz");
-  if (!(s.start >= 0)) throw InputError(at, f + ".start", std::to_string(s.start), "a time >= 0 ms");
-  if (!(s.stop >= s.start)) throw InputError(at, f + ".stop", std::to_string(s.stop), "a time >= start");
-  double last = 0.0;
-  for (double t : s.spike_times) {
-    if (!(t >= spec.run.dt) || !std::isfinite(t) || !on_grid(t, spec.run.dt) || t < last)
-      throw InputError(at, f + ".spike_times", std::to_string(t), "increasing times on the dt grid, at least dt");
-    last = t;
-  }
-  check_delay(s.delay, spec.run.dt, at, f + ".delay");
-  if (s.type != StimulusType::spike_generator && !(s.weight.is_constant() && s.delay.is_constant()))
-    throw InputError(at, f + ".weight", "", "a constant weight and delay for poisson_generator and dc_generator");
+  const Element e{"stimulus[" + std::to_string(i) + "]", s.origin};
+  if (s.targets.empty()) e.fail("targets", "[]", "at least one population");
+  for (const auto& t : s.targets) check_population_ref(spec, t, e, "targets");
+  e.require(s.rate >= 0 && std::isfinite(s.rate), "rate", s.rate, "a rate >= 0 Hz");
+  e.require(s.start >= 0, "start", s.start, "a time >= 0 ms");
+  e.require(s.stop >= s.start, "stop", s.stop, "a time >= start");
+  check_spike_times(s.spike_times, spec.run.dt, e);
+  check_delay(s.delay, spec.run.dt, e, "delay");
+  const char* type = s.type == StimulusType::poisson_generator ? "poisson_generator" : "dc_generator";
+  if (s.type != StimulusType::spike_generator && !s.delay.is_constant())
+    e.fail("delay", "", std::string("a constant delay for ") + type);
+  if (s.type != StimulusType::spike_generator && !s.weight.is_constant())
+    e.fail("weight", "", std::string("a constant weight for ") + type);
 }
 
 void check_recorder(const ModelSpec& spec, const RecorderSpec& r, std::size_t i) {
-  const std::string f = "recorder[" + std::to_string(i) + "]", at = r.origin.where();
+  const Element e{"recorder[" + std::to_string(i) + "]", r.origin};
   for (const auto& name : r.populations) {
-    check_population_ref(spec, name, at, f + ".populations");
+    check_population_ref(spec, name, e, "populations");
     if (r.kind != RecorderSpec::Kind::state) continue;
     const ModelEntry* m = find_neuron_model(spec.populations[*spec.population_index(name)].model);
     for (const auto& v : r.variables)
-      if (std::none_of(m->state.begin(), m->state.end(), [&](const FieldInfo& x) { return x.name == v; }))
-        throw InputError(at, f + ".variables", "\"" + v + "\"", "state variables of " + m->name + ": " + names_of(m->state));
+      if (!has_field(m->state, v)) e.fail("variables", quoted(v), "a state variable of " + m->name + " (" + names_of(m->state) + ")");
   }
-  if (r.kind == RecorderSpec::Kind::state && (!(r.interval > 0) || !on_grid(r.interval, spec.run.dt)))
-    throw InputError(at, f + ".interval", std::to_string(r.interval), "a positive multiple of dt");
+  if (r.kind == RecorderSpec::Kind::state)
+    e.require(r.interval >= spec.run.dt && on_grid(r.interval, spec.run.dt), "interval", r.interval,
+              "a multiple of dt = " + num(spec.run.dt) + " ms");
 }
 
 }  // namespace

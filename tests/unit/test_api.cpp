@@ -345,6 +345,52 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
                     m.recorders.push_back(r);
                   }),
                   "recorder[0].variables"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.populations[0].name = "E 1"; }), "letters, digits"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.populations[0].params["V_reset"] = -50.0; }), "V_reset below V_th"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].rule = Rule::one_to_one;
+                    m.projections[0].target = "I";
+                  }),
+                  "equal size"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "stdp_synapse";
+                    m.projections[0].synapse_params["axonal_delay"] = 5.0;
+                  }),
+                  "synapse.axonal_delay"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "tsodyks2_synapse";
+                    m.projections[0].scaling.beta = 1.0;
+                  }),
+                  "no scaling"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "stdp_synapse";
+                    m.projections[0].scaling.beta = -1.0;
+                  }),
+                  "scaling.beta"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "stdp_dopamine_synapse";
+                    m.projections[0].modulator.times = {5.0, 2.0};
+                    m.projections[0].modulator.values = {1.0, 1.0};
+                  }),
+                  "modulator.times"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.projections[0].modulator.population = "E"; }), "no modulator"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    StimulusSpec s;
+                    s.type = StimulusType::spike_generator;
+                    s.targets = {"E"};
+                    s.spike_times = {1.0, 0.5};
+                    m.stimuli.push_back(s);
+                  }),
+                  "increasing order"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.stimuli[0].stop = -1.0; }), "stimulus[0].stop"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    RecorderSpec r;
+                    r.kind = RecorderSpec::Kind::state;
+                    r.populations = {"E"};
+                    r.interval = 0.15;
+                    m.recorders.push_back(r);
+                  }),
+                  "recorder[0].interval"));
   // A Simulation refuses before it builds anything.
   ModelSpec m = coded_model();
   m.populations[0].model = "nope";

@@ -187,6 +187,14 @@ TEST(ModelLoader, ParameterValueChecks) {
   EXPECT_NE(error_of(replace(valid, "V_th = -50.0", "V_th = -80.0")).find("V_reset below V_th"), std::string::npos);
 }
 
+TEST(ModelLoader, ValueErrorsNameTheLineOfTheValue) {
+  // check() runs after parsing, on the spec; the loader's notes of where
+  // each value came from still point at the offending line.
+  const std::string text = replace(valid, "tau_m = 20.0", "tau_m = -20.0");
+  const std::size_t line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.find("tau_m = -20.0")), '\n')) + 1;
+  EXPECT_NE(error_of(text).find("model.toml:" + std::to_string(line) + ": "), std::string::npos) << error_of(text);
+}
+
 TEST(ModelLoader, RunSettingChecks) {
   EXPECT_NE(error_of(replace(valid, "dt = 0.1", "dt = 0")).find("run.dt"), std::string::npos);
   EXPECT_NE(error_of(replace(valid, "t_stop = \"0.5 s\"", "t_stop = 10.05")).find("multiple of dt"), std::string::npos);
