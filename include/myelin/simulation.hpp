@@ -139,6 +139,19 @@ struct Spike {
 /// delay of biological time), in time order, then by node.
 using SpikeCallback = std::function<void(std::span<const Spike>)>;
 
+/// A sample of a state recorder: one variable of one neuron at one time.
+struct Sample {
+  std::uint32_t population = 0;  ///< index in ModelSpec::populations
+  std::uint64_t node = 0;        ///< population-local id
+  std::uint32_t variable = 0;    ///< index in the population's recorder's `variables`
+  double time_ms = 0.0;          ///< the end of the step sampled, a multiple of the recorder's interval
+  double value = 0.0;            ///< in the variable's unit (mV, pA, nS, ...)
+};
+
+/// Called on every rank with that rank's samples of one slice, by
+/// population, then time, then node, then variable.
+using SampleCallback = std::function<void(std::span<const Sample>)>;
+
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out);
 
 class Simulation {
@@ -164,6 +177,9 @@ class Simulation {
 
   /// Adds a callback for the spikes of each slice (see SpikeCallback).
   void on_spikes(SpikeCallback callback);
+  /// Adds a callback for the samples of the model's state recorders in each
+  /// slice (see SampleCallback), whether or not they also go to files.
+  void on_samples(SampleCallback callback);
   /// Collective: every spike kept since the start or the last
   /// clear_spikes() (options.keep_spikes), on every rank, by time then
   /// node id, as (population-local id, time) per population.

@@ -206,6 +206,8 @@ struct Simulation::Impl {
   double sim_s = 0.0;
   std::vector<SpikeCallback> callbacks;
   std::vector<Spike> slice_spikes;
+  std::vector<SampleCallback> sample_callbacks;
+  std::vector<Sample> slice_samples;
   SpikeTrains kept;  ///< this rank's, per population
   SliceObserver observer;
   std::vector<double> dc_amplitude;  ///< per stimulus, as set through the API (empty: the spec's)
@@ -258,8 +260,7 @@ struct Simulation::Impl {
   void build() {
     WallTimer timer;
     net = build_network(spec, threads, *placement, rank);
-    // State samples go only to report files.
-    if (options.write_outputs) attach_probes(spec, net);
+    attach_probes(spec, net);
     // The slice is the global minimum delay: a rank may only run ahead as
     // far as the shortest delay from any other rank allows.
     const bool has_synapses = net.synapses() > 0;
@@ -334,8 +335,42 @@ struct Simulation::Impl {
     else exchange = std::make_unique<DelayAwareExchange>(plan, net.local_gid, now, t_last, comm);
   }
 
-  /// This rank's spikes of one slice: to the callbacks and the kept trains.
+  /// This rank's spikes and samples of one slice: to the callbacks, the
+  /// kept trains and (through the probes) the reports.
   void observe(const std::vector<SourceSpike>& v) {
+    observe_samples();
+    observe_spikes(v);
+  }
+
+  void observe_samples() {
+    if (!sample_callbacks.empty()) {
+      slice_samples.clear();
+      for (const auto& g : net.groups)
+        if (const StateProbe* pr = g->probe.get()) append_slice_samples(*g, *pr);
+      for (const auto& cb : sample_callbacks) cb(std::span<const Sample>(slice_samples));
+    }
+    // Without report files nothing else reads the probes: each slice's
+    // rows are dropped once the callbacks have seen them.
+    if (!options.write_outputs)
+      for (const auto& g : net.groups)
+        if (g->probe) g->probe->data.clear();
+  }
+
+  /// The probe rows of the slice just simulated (from slice_row0 on).
+  void append_slice_samples(const NeuronGroup& g, const StateProbe& pr) {
+    const std::size_t width = pr.width(), nv = pr.vars.size();
+    const std::size_t rows = width ? pr.data.size() / width : 0;
+    for (std::size_t r = pr.slice_row0; r < rows; ++r) {
+      const Step sample = pr.slice_first + static_cast<Step>(r - pr.slice_row0);
+      const double t = static_cast<double>(sample * pr.interval) * spec.run.dt;
+      for (std::size_t c = 0; c < pr.node_ids.size(); ++c)
+        for (std::size_t v = 0; v < nv; ++v)
+          slice_samples.push_back({static_cast<std::uint32_t>(g.population), pr.node_ids[c],
+                                   static_cast<std::uint32_t>(v), t, pr.data[r * width + c * nv + v]});
+    }
+  }
+
+  void observe_spikes(const std::vector<SourceSpike>& v) {
     if (callbacks.empty() && !options.keep_spikes) return;
     slice_spikes.clear();
     for (const SourceSpike& sp : v) {
@@ -553,6 +588,8 @@ double Simulation::run_until(double t_ms) { return impl_->run_until(t_ms); }
 double Simulation::time() const { return static_cast<double>(impl_->now) * impl_->spec.run.dt; }
 bool Simulation::stopped_by_signal() const { return impl_->s.stopped_by_signal != 0; }
 void Simulation::on_spikes(SpikeCallback callback) { impl_->callbacks.push_back(std::move(callback)); }
+
+void Simulation::on_samples(SampleCallback callback) { impl_->sample_callbacks.push_back(std::move(callback)); }
 
 SpikeTrains Simulation::spikes() const {
   const Impl& m = *impl_;

@@ -166,6 +166,37 @@ TEST(Api, StateIsReadAndSetBetweenRuns) {
   for (double t : s.times[0]) EXPECT_DOUBLE_EQ(t, 20.1);
 }
 
+TEST(Api, SampleCallbacksSeeEveryRecordedSample) {
+  ModelSpec m = api_model();
+  RecorderSpec r;
+  r.kind = RecorderSpec::Kind::state;
+  r.populations = {"E"};
+  r.variables = {"V_m", "I_syn_ex"};
+  r.max_neurons = 3;
+  r.interval = 0.5;
+  m.recorders.push_back(r);
+  // In memory only (no report files): the callbacks are the only reader.
+  RunOptions o = quiet("samples");
+  o.write_outputs = false;
+  Simulation sim(m, Context(MPI_COMM_WORLD, 2), o);
+  std::vector<Sample> seen;
+  sim.on_samples([&](std::span<const Sample> s) { seen.insert(seen.end(), s.begin(), s.end()); });
+  sim.run_until(7.0);
+  sim.run_until(20.0);
+  // 40 sample times x 3 neurons x 2 variables, each time once, in order.
+  ASSERT_EQ(seen.size(), 240u);
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    const Sample& s = seen[k];
+    EXPECT_EQ(s.population, 0u);
+    EXPECT_LT(s.node, 3u);
+    EXPECT_DOUBLE_EQ(s.time_ms, 0.5 * static_cast<double>(k / 6 + 1));
+    EXPECT_EQ(s.variable, k % 2);
+  }
+  // The last samples are the state at 20 ms, as get_state reads it.
+  const std::vector<double> v = sim.get_state("E", "V_m");
+  for (std::size_t k = seen.size() - 6; k < seen.size(); k += 2) EXPECT_EQ(seen[k].value, v[seen[k].node]);
+}
+
 TEST(Api, StimuliChangeFromNowOn) {
   Simulation sim(api_model(), Context(MPI_COMM_WORLD, 2), quiet("stimuli"));
   sim.run_until(50.0);
