@@ -1,10 +1,10 @@
 #pragma once
-// What a run records, from the engine's buffers to the report files: spikes
-// of the recorded populations and samples of state probes are kept per rank
-// only until the buffers pass a budget, then appended to OUTPUT/spikes.h5
-// and OUTPUT/<var>.h5 (written as .partial until the run ends), so memory
-// stays bounded on long runs. A checkpoint stores where each report stands
-// (io/report_stream.hpp) and the few spikes not yet written.
+// What a run records, from the engine's buffers to the reports: spikes of
+// the recorded populations and samples of state probes are kept per rank
+// only until the buffers pass a budget, then handed to the report sink
+// (io/report_sink.hpp; SONATA's writes OUTPUT/spikes.h5 and
+// OUTPUT/<var>.h5), so memory stays bounded on long runs. A checkpoint
+// stores where each report stands and the few spikes not yet written.
 #include <mpi.h>
 
 #include <cstdint>
@@ -13,8 +13,7 @@
 #include <vector>
 
 #include "io/checkpoint.hpp"
-#include "io/spike_report.hpp"
-#include "io/state_report.hpp"
+#include "io/report_sink.hpp"
 #include "myelin/model_spec.hpp"
 #include "build/network.hpp"
 
@@ -48,23 +47,11 @@ class Recording final : public SpikeRecorder {
   double write_seconds() const { return write_s_; }
 
  private:
-  struct StateFile {
-    std::string variable;
-    std::vector<std::size_t> populations;  ///< model population indices
-    std::vector<int> var_index;            ///< per population: index into its probe's vars
-    std::unique_ptr<StateReportWriter> writer;
-  };
-
-  const ModelSpec& spec_;
-  MPI_Comm comm_;
   std::string dir_, run_id_;
   std::size_t budget_;
   std::vector<int> slot_;
-  std::vector<std::string> recorded_;  ///< names, by slot
-  std::vector<PopulationSpikes> pending_;
-  std::unique_ptr<SpikeReportWriter> spike_writer_;
-  std::vector<StateFile> state_files_;
-  std::vector<std::uint64_t> rows_written_;  ///< per population with a probe
+  std::vector<PopulationSpikes> pending_;  ///< by slot
+  std::unique_ptr<ReportSink> sink_;       ///< none: nothing goes to files
   std::uint64_t appends_ = 0;
   double write_s_ = 0.0;
 };
