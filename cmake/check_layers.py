@@ -23,6 +23,9 @@ LAYERS = [
     ("validation", ["validation"]),       # comparing spike trains (beside the engine)
     ("cli", ["src/cli"]),                 # the myelin command
 ]
+# Clients of the public API: they may include only include/myelin/ and
+# their own folder, never the engine's internals.
+CLIENTS = {"cli"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
@@ -58,6 +61,9 @@ def main(root):
                             theirs = layer_of(target_of(inc))
                             if theirs is not None and theirs > mine:
                                 bad.append(f"{path}: includes {inc} ({LAYERS[theirs][0]}), above its layer ({LAYERS[mine][0]})")
+                            elif LAYERS[mine][0] in CLIENTS and theirs not in (None, 0, mine):
+                                bad.append(f"{path}: includes {inc} ({LAYERS[theirs][0]}); a client of the API "
+                                           "includes only include/myelin/")
     for line in bad:
         print(f"check_layers: {line}", file=sys.stderr)
     if bad:

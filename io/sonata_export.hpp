@@ -25,19 +25,14 @@
 #include <vector>
 
 #include "myelin/model_spec.hpp"
+#include "myelin/tools.hpp"
 
 namespace myelin {
-
-struct ExportSummary {
-  std::uint64_t nodes = 0, edges = 0, bytes = 0;
-  std::vector<std::string> files;
-  std::vector<std::string> edge_populations;  ///< per projection
-};
 
 /// Name of projection k's edge population: <source>_to_<target>, with a
 /// suffix _<k> when two projections share the pair.
 std::string edge_population_name(const ModelSpec& spec, std::size_t k);
 
-ExportSummary export_circuit(const ModelSpec& spec, const std::string& dir, MPI_Comm comm);
+// export_circuit() is declared in myelin/tools.hpp.
 
 }  // namespace myelin

@@ -5,12 +5,12 @@
 #include <mpi.h>
 
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "core/resources.hpp"
-#include "io/sonata_export.hpp"
 #include "myelin/error.hpp"
+#include "myelin/tools.hpp"
 
 namespace po = boost::program_options;
 
@@ -39,12 +39,13 @@ int export_command(const std::vector<std::string>& args) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   const ModelSpec spec = load_model(model);
-  WallTimer t;
+  const auto t0 = std::chrono::steady_clock::now();
   const ExportSummary s = export_circuit(spec, output, MPI_COMM_WORLD);
+  const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - t0;
   if (rank == 0) {
     std::printf("myelin: exported %s: %llu nodes, %llu edges in %zu edge populations, %.1f MB in %.2f s\n",
                 spec.name.c_str(), static_cast<unsigned long long>(s.nodes), static_cast<unsigned long long>(s.edges),
-                s.edge_populations.size(), static_cast<double>(s.bytes) / 1e6, t.seconds());
+                s.edge_populations.size(), static_cast<double>(s.bytes) / 1e6, seconds.count());
     for (const auto& f : s.files) std::printf("  %s\n", f.c_str());
   }
   return 0;

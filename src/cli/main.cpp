@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "cli/commands.hpp"
-#include "core/stop_signal.hpp"
 #include "myelin/error.hpp"
 #include "myelin/version.hpp"
 
@@ -70,7 +69,12 @@ myelin::InputError as_option(const myelin::InputError& e) {
       {"imbalance_tolerance", "--imbalance-tolerance"}, {"output_dir", "--output"},
       {"restore", "--restore"},             {"checkpoint_every", "--checkpoint-every"},
       {"checkpoint_at", "--checkpoint-at"}, {"record_buffer_mb", "--record-buffer"},
-      {"exchange", "--exchange"},           {"checkpoint_keep", "--checkpoint-keep"}};
+      {"exchange", "--exchange"},           {"checkpoint_keep", "--checkpoint-keep"},
+      // myelin::validate's ValidationRequest
+      {"mode", "--mode"},                   {"min_match", "--min-match"},
+      {"ks_alpha", "--ks-alpha"},           {"mean_max", "--mean-max"},
+      {"bin", "--bin"},                     {"t_stop", "--t-stop"},
+      {"tolerance", "--tolerance"}};
   const auto it = options.find(e.where());
   return it == options.end() ? e : e.at(it->second);
 }

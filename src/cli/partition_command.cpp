@@ -8,40 +8,31 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
-#include "core/resources.hpp"
-#include "io/placement_file.hpp"
 #include "myelin/error.hpp"
-#include "partition/metrics.hpp"
-#include "partition/placement.hpp"
+#include "myelin/tools.hpp"
 
 namespace po = boost::program_options;
 
 namespace myelin::cli {
 namespace {
 
-void print_metrics(const PlacementMetrics& m, double dt) {
+void print_report(const PlacementReport& r) {
   const auto pct = [](double part, double whole) { return whole > 0 ? 100.0 * part / whole : 0.0; };
-  std::printf("  load imbalance    %.3f (neurons %.3f, incoming synapses %.3f; max/mean)\n", m.load_imbalance,
-              m.neuron_imbalance, m.synapse_imbalance);
-  std::printf("  synapses cut      %.4g of %.4g (%.1f %%)\n", m.synapses_cut, m.synapses, pct(m.synapses_cut, m.synapses));
-  std::printf("  short-delay cut   %.4g of %.4g (%.1f %%; delays below %.3g ms)\n", m.short_synapses_cut,
-              m.short_synapses, pct(m.short_synapses_cut, m.short_synapses), 2.0 * static_cast<double>(m.min_delay) * dt);
-  std::uint64_t dmin = ~0ull, dmax = 0;
-  for (std::uint64_t d : m.delay_matrix)
-    if (d) {
-      dmin = std::min(dmin, d);
-      dmax = std::max(dmax, d);
-    }
-  const auto pairs = static_cast<std::uint64_t>(m.ranks) * static_cast<std::uint64_t>(m.ranks - 1);
-  if (dmax)
+  std::printf("  load imbalance    %.3f (neurons %.3f, incoming synapses %.3f; max/mean)\n", r.load_imbalance,
+              r.neuron_imbalance, r.synapse_imbalance);
+  std::printf("  synapses cut      %.4g of %.4g (%.1f %%)\n", r.synapses_cut, r.synapses, pct(r.synapses_cut, r.synapses));
+  std::printf("  short-delay cut   %.4g of %.4g (%.1f %%; delays below %.3g ms)\n", r.short_synapses_cut,
+              r.short_synapses, pct(r.short_synapses_cut, r.short_synapses), r.short_delay_ms);
+  const auto pairs = static_cast<std::uint64_t>(r.ranks) * static_cast<std::uint64_t>(r.ranks - 1);
+  if (r.max_link_delay_ms > 0)
     std::printf("  D(a,b)            %llu of %llu rank pairs connected, %.3g to %.3g ms\n",
-                static_cast<unsigned long long>(m.rank_pairs), static_cast<unsigned long long>(pairs),
-                static_cast<double>(dmin) * dt, static_cast<double>(dmax) * dt);
+                static_cast<unsigned long long>(r.rank_pairs), static_cast<unsigned long long>(pairs),
+                r.min_link_delay_ms, r.max_link_delay_ms);
   else
     std::printf("  D(a,b)            no synapses between ranks\n");
-  std::printf("  exchange tiers    %u\n", m.tiers);
-  std::printf("  synchronisations  %.0f per simulated second and rank (global scheme: %.0f)\n", m.syncs_per_second,
-              m.global_syncs_per_second);
+  std::printf("  exchange tiers    %u\n", r.tiers);
+  std::printf("  synchronisations  %.0f per simulated second and rank (global scheme: %.0f)\n", r.syncs_per_second,
+              r.global_syncs_per_second);
 }
 
 }  // namespace
@@ -77,18 +68,11 @@ int partition_command(const std::vector<std::string>& args) {
   if (ranks < 1) throw InputError("--ranks", "", std::to_string(ranks), "a positive number");
 
   const ModelSpec spec = load_model(model);
-  WallTimer t;
-  const auto placement = make_placement(strategy, ranks, spec,
-                                        {vm["chunk-size"].as<std::uint64_t>(), vm["imbalance-tolerance"].as<double>()});
-  const double seconds = t.seconds();
-  const PlacementMetrics m = evaluate_placement(spec, *placement);
-  std::printf("myelin: %s on %d ranks, strategy %s (%.2f s)\n", spec.name.c_str(), ranks, placement->name().c_str(),
-              seconds);
-  print_metrics(m, spec.run.dt);
-  if (!output.empty()) {
-    write_placement_file(output, spec, *placement, m);
-    std::printf("  written to %s\n", output.c_str());
-  }
+  const PlacementReport r = partition_model(spec, ranks, strategy, vm["chunk-size"].as<std::uint64_t>(),
+                                            vm["imbalance-tolerance"].as<double>(), output);
+  std::printf("myelin: %s on %d ranks, strategy %s (%.2f s)\n", spec.name.c_str(), ranks, r.strategy.c_str(), r.seconds);
+  print_report(r);
+  if (!output.empty()) std::printf("  written to %s\n", output.c_str());
   return 0;
 }
 

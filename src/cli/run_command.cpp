@@ -10,11 +10,9 @@
 #include <csignal>
 
 #include "cli/commands.hpp"
-#include "io/checkpoint.hpp"
-#include "io/checkpoint_files.hpp"
-#include "core/time_grid.hpp"
 #include "myelin/error.hpp"
 #include "myelin/simulation.hpp"
+#include "myelin/tools.hpp"
 
 namespace po = boost::program_options;
 
@@ -70,22 +68,20 @@ int run_command(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!parse_command_line(args, opts, model, vm)) return 0;
   std::string restore;
-  if (vm.count("restore")) restore = resolve_checkpoint(vm["restore"].as<std::string>());
+  if (vm.count("restore")) restore = find_checkpoint(vm["restore"].as<std::string>());
   if (model.empty() && restore.empty())
     throw InputError("myelin run", "MODEL.toml", "", "a model file, or --restore CHECKPOINT (see myelin run --help)");
 
-  ModelSpec spec;
-  if (!model.empty()) {
-    spec = load_model(model);
-  } else {
-    // The checkpoint carries its model file's text.
-    const CheckpointHeader h = read_checkpoint_header(restore);
-    spec = load_model_text(h.model_text, h.model_path);
-  }
+  // The checkpoint carries its model file's text.
+  ModelSpec spec = model.empty() ? checkpoint_model(restore) : load_model(model);
   if (vm.count("t-stop")) {
-    if (!(t_stop > 0) || !on_grid(t_stop, spec.run.dt))
-      throw InputError("--t-stop", "", std::to_string(t_stop), "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
     spec.run.t_stop = t_stop;
+    try {
+      check(spec);
+    } catch (const InputError& e) {
+      if (e.field() == "run.t_stop") throw InputError("--t-stop", "", std::to_string(t_stop), "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
+      throw;
+    }
   }
   if (vm.count("seed")) {
     if (seed < 0 || seed > 0xFFFFFFFFll) throw InputError("--seed", "", std::to_string(seed), "an integer from 0 to 4294967295");

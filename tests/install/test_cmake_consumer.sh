@@ -10,12 +10,12 @@ bad() { echo "FAIL: $*" >&2; exit 1; }
 
 cmake --install "$BUILD" --prefix "$WORK/prefix" > install.log || bad "cmake --install failed: $(tail -5 install.log)"
 for f in bin/myelin include/myelin/simulation.hpp include/myelin/context.hpp include/myelin/version.hpp \
-         lib/libmyelin_core.a lib/cmake/myelin/myelinConfig.cmake lib/cmake/myelin/myelinTargets.cmake \
+         lib/libmyelin_core.a lib/libmyelin_validation.a lib/cmake/myelin/myelinConfig.cmake lib/cmake/myelin/myelinTargets.cmake \
          share/doc/myelin/LICENSE; do
   [ -e "prefix/$f" ] || bad "not installed: $f"
 done
 # Only the public headers are installed, and they need nothing else of ours.
-[ "$(ls prefix/include/myelin | wc -l)" -eq 6 ] || bad "unexpected headers: $(ls prefix/include/myelin)"
+[ "$(ls prefix/include/myelin | wc -l)" -eq 8 ] || bad "unexpected headers: $(ls prefix/include/myelin)"
 if grep -h '#include "' prefix/include/myelin/*.hpp | grep -v '"myelin/' ; then bad "a public header includes an internal one"; fi
 
 cmake -S "$REPO/examples/cmake_consumer" -B consumer -DCMAKE_PREFIX_PATH="$WORK/prefix" -DCMAKE_BUILD_TYPE=Release \
