@@ -263,7 +263,7 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
     bad_file(path, "a complete HDF5 file; it cannot be opened (truncated or corrupted)");
   }
   if (!h5::has_attribute(file, "myelin_kind"))
-    bad_file(path, "a myelin checkpoint; this HDF5 file was not written by `myelin run --checkpoint-*`");
+    bad_file(path, "a myelin checkpoint; this HDF5 file was not written by a myelin run as one");
   CheckpointHeader h;
   std::string attr;
   try {

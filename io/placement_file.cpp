@@ -75,8 +75,8 @@ std::unique_ptr<RunPlacement> read_placement_file(const std::string& path, const
                          std::to_string(n) + " neurons): run `myelin partition` for it");
   if (static_cast<int>(file_ranks) != ranks)
     throw InputError(path, "ranks", std::to_string(file_ranks),
-                     std::to_string(ranks) + ", the number of ranks of this run (partition again with --ranks " +
-                         std::to_string(ranks) + ")");
+                     std::to_string(ranks) + ", the number of ranks of this run (partition again for " +
+                         std::to_string(ranks) + " ranks)");
   if (node_rank.size() != n)
     throw InputError(path, "node_rank", std::to_string(node_rank.size()) + " entries", std::to_string(n) + " entries");
   std::vector<int> ranks_of(n);

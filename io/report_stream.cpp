@@ -57,7 +57,7 @@ ReportContinuation continue_report(const std::string& name, const std::string& p
     throw InputError((std::filesystem::path(origin->dir) / name).string(), "", "",
                      "the " + what + " of the run that wrote the checkpoint (it, or its .partial while that run "
                      "went on, holds the " + items + " before the checkpoint); it is missing or was written by "
-                     "another run. Restore with --output pointing to that run's directory, or copy its " + name +
+                     "another run. Restore with the output directory set to that run's, or copy its " + name +
                      " back");
   int rank = 0, in_place = 0;
   MPI_Comm_rank(comm, &rank);

@@ -33,7 +33,7 @@ struct ValidationRequest {
 
 struct ValidationOutcome {
   bool pass = false;
-  std::string text;  ///< the table and verdict, as `myelin validate` prints them
+  std::string text;  ///< the table, as `myelin validate` prints it before its verdict
 };
 
 /// InputError for unreadable or mismatched files and values out of range

@@ -43,6 +43,14 @@ void refuse_misplaced_options(const po::variables_map& vm, const std::string& mo
                        std::string("no --") + o + " with --ks-limits (its limits replace it)");
 }
 
+const char* verdict(bool pass, const std::string& mode, bool published) {
+  if (mode == "exact") return pass ? "PASS: every population matched" : "FAIL: a population matched less than --min-match";
+  if (published)
+    return pass ? "PASS: every mean within --mean-max of the published value"
+                : "FAIL: a mean deviates beyond --mean-max from the published value";
+  return pass ? "PASS: every distribution within its limits" : "FAIL: a distribution differs beyond its limits";
+}
+
 }  // namespace
 
 int validate_command(const std::vector<std::string>& args) {
@@ -108,7 +116,7 @@ int validate_command(const std::vector<std::string>& args) {
     throw InputError("myelin validate", "--tolerance", std::to_string(q.tolerance), "a time >= 0 ms");
   q.plots = !vm.count("no-plots");
   const ValidationOutcome v = validate(q);
-  std::fputs(v.text.c_str(), stdout);
+  std::printf("%s%s\n", v.text.c_str(), verdict(v.pass, q.mode, std::filesystem::path(q.reference).extension() == ".toml"));
   return v.pass ? 0 : exit_validation_failed;
 }
 
