@@ -177,6 +177,45 @@ void write_plastic(hid_t file, const CheckpointHeader& h, const Network& net, MP
   }
 }
 
+/// /stimulus_changes/changes: rows (step, stimulus, value, first, end) with
+/// the spike times added in /stimulus_changes/times[first, end). Every rank
+/// holds the same list; rank 0 writes it.
+void write_stimulus_changes(hid_t file, const std::vector<StimulusChange>& changes, bool writer) {
+  std::vector<double> rows, times;
+  for (const StimulusChange& c : changes) {
+    rows.insert(rows.end(), {static_cast<double>(c.at), static_cast<double>(c.stimulus), c.value,
+                             static_cast<double>(times.size()), static_cast<double>(times.size() + c.times_ms.size())});
+    times.insert(times.end(), c.times_ms.begin(), c.times_ms.end());
+  }
+  h5::Handle g = h5::create_group(file, "stimulus_changes");
+  const hsize_t n = changes.size(), nt = times.size();
+  h5::Handle ds = h5::create_dataset(g, "changes", H5T_NATIVE_DOUBLE, {n, 5});
+  h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, writer ? n : 0, rows.data(), true);
+  h5::write_string_attribute(ds, "columns", "step, stimulus index, rate (Hz) or amplitude (pA), first time, end of times");
+  h5::Handle ts = h5::create_dataset(g, "times", H5T_NATIVE_DOUBLE, {nt});
+  h5::write_rows(ts, H5T_NATIVE_DOUBLE, 0, writer ? nt : 0, times.data(), true);
+}
+
+/// Checkpoints from before stimulus changes were kept have none.
+std::vector<StimulusChange> read_stimulus_changes(hid_t file) {
+  std::vector<StimulusChange> out;
+  if (!h5::exists(file, "stimulus_changes")) return out;
+  h5::Handle ds = h5::open_dataset(file, "stimulus_changes/changes");
+  const auto dims = h5::dataset_dims(ds);
+  if (dims.size() != 2 || dims[1] != 5) throw std::runtime_error("unexpected shape of stimulus_changes/changes");
+  std::vector<double> rows(dims[0] * 5);
+  h5::read_rows(ds, H5T_NATIVE_DOUBLE, 0, dims[0], rows.data());
+  const auto times = h5::read_dataset_1d<double>(file, "stimulus_changes/times");
+  for (std::size_t i = 0; i + 4 < rows.size(); i += 5) {
+    const auto first = static_cast<std::size_t>(rows[i + 3]), end = static_cast<std::size_t>(rows[i + 4]);
+    if (first > end || end > times.size()) throw std::runtime_error("stimulus change times out of range");
+    out.push_back({static_cast<Step>(rows[i]), static_cast<std::uint32_t>(rows[i + 1]), rows[i + 2],
+                   std::vector<double>(times.begin() + static_cast<std::ptrdiff_t>(first),
+                                       times.begin() + static_cast<std::ptrdiff_t>(end))});
+  }
+  return out;
+}
+
 std::string utc_now() {
   char buf[32];
   const std::time_t t = std::time(nullptr);
@@ -246,6 +285,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& h, const 
   }
   h5::Handle spikes = h5::create_group(recorders, "spikes");
   write_spike_populations(spikes, rec.carry, comm);
+  write_stimulus_changes(file, h.stimulus_changes, rank == 0);
 }
 
 CheckpointHeader read_checkpoint_header(const std::string& path) {
@@ -306,6 +346,8 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
     h.populations = split(h5::read_string_dataset(file, "populations"), '\n');
     attr = "/recorders/spike_counts";
     h.spike_counts = h5::read_dataset_1d<std::uint64_t>(file, "recorders/spike_counts");
+    attr = "/stimulus_changes";
+    h.stimulus_changes = read_stimulus_changes(file);
   } catch (const InputError&) {
     throw;
   } catch (const std::runtime_error& e) {

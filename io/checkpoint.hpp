@@ -53,6 +53,16 @@ namespace myelin {
 // recorded spikes and samples themselves.
 inline constexpr int checkpoint_format_version = 2;
 
+/// A change of a stimulus made through the API (Simulation::set_rate,
+/// set_amplitude, add_spike_times) at step `at`; a checkpoint keeps them so
+/// that a restored run replays them and continues as the original.
+struct StimulusChange {
+  Step at = 0;
+  std::uint32_t stimulus = 0;  ///< index in ModelSpec::stimuli (its type says which change)
+  double value = 0.0;          ///< rate (Hz) or amplitude (pA)
+  std::vector<double> times_ms;  ///< spike times added
+};
+
 struct CheckpointHeader {
   int format_version = checkpoint_format_version;
   std::string myelin_version;
@@ -65,6 +75,7 @@ struct CheckpointHeader {
   std::vector<std::string> populations;        ///< names, in model order
   std::vector<std::uint64_t> spike_counts;     ///< per population, up to `step`
   std::string created;                         ///< UTC, ISO 8601
+  std::vector<StimulusChange> stimulus_changes;  ///< in the order they were made
 };
 
 /// Where a run's recordings stand at a checkpoint.

@@ -205,7 +205,8 @@ class Simulation {
 
   /// Collective: writes a checkpoint of the state at time() into `dir`
   /// (options.checkpoint_dir, or OUTPUT/checkpoints, when empty); returns
-  /// its path. Stimulus changes made through this API are not in it.
+  /// its path. Stimulus changes made through this API are in it and are
+  /// replayed when options.restore loads it.
   std::string checkpoint(const std::string& dir = "");
 
   /// Collective: what the run measured so far.

@@ -211,6 +211,7 @@ struct Simulation::Impl {
   SpikeTrains kept;  ///< this rank's, per population
   SliceObserver observer;
   std::vector<double> dc_amplitude;  ///< per stimulus, as set through the API (empty: the spec's)
+  std::vector<StimulusChange> changes;  ///< every stimulus change made through the API, for checkpoints
   bool finished = false;
   bool ended = false;  ///< run()'s single run is over
 
@@ -301,7 +302,77 @@ struct Simulation::Impl {
     // Totals are summed over ranks at the end: rank 0 carries the past.
     if (rank == 0) out.spike_counts = h.spike_counts;
     t_begin = now = h.step;
+    // Stimulus changes made through the API before the checkpoint, each
+    // applied again as of its own step: the network continues as it was.
+    for (const StimulusChange& c : h.stimulus_changes) apply(c);
     return rec;
+  }
+
+  /// A stimulus change from step c.at on (checked by the public call), logged.
+  void apply(const StimulusChange& c) {
+    switch (spec.stimuli.at(c.stimulus).type) {
+      case StimulusType::poisson_generator: apply_rate(c.stimulus, c.value, c.at); break;
+      case StimulusType::dc_generator: apply_amplitude(c.stimulus, c.value, c.at); break;
+      case StimulusType::spike_generator: apply_spike_times(c.stimulus, c.times_ms); break;
+    }
+    changes.push_back(c);
+  }
+
+  /// Emissions before `at` keep their rate (their spikes may still be on
+  /// the way); those from `at` on take the new one, from the same stream.
+  void apply_rate(std::size_t k, double rate_hz, Step at) {
+    const StimulusSpec& st = spec.stimuli[k];
+    PoissonInput in = poisson_input(st, k, rate_hz, spec.run.dt);
+    in.start = std::max(at, in.start);
+    for (auto& g : net.groups) {
+      if (!targets(st, *g)) continue;
+      for (PoissonInput& old : g->poisson)
+        if (old.key1 == in.key1) old.stop = std::min(old.stop, at);
+      if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
+    }
+  }
+
+  /// As the builder: emitted in step s, the current drives the membrane
+  /// from step s + delay + 1. Before the start only the step that switches
+  /// it on changes; later a step change is added, and the switch-off follows.
+  void apply_amplitude(std::size_t k, double amplitude_pa, Step from) {
+    const StimulusSpec& st = spec.stimuli[k];
+    if (dc_amplitude.empty())
+      for (const StimulusSpec& x : spec.stimuli) dc_amplitude.push_back(x.amplitude);
+    const double old = dc_amplitude[k];
+    dc_amplitude[k] = amplitude_pa;
+    const auto [on, off] = dc_window(st, spec.run.dt);
+    const Step start = first_step_at(st.start, spec.run.dt);
+    const Step at = std::max(from, start) + (on - start);  // emitted from then, acting as `on` does for `start`
+    if (at >= off) return;
+    for (auto& g : net.groups) {
+      if (!targets(st, *g)) continue;
+      std::vector<DcEvent>& ev = g->dc_events;
+      for (DcEvent& e : ev) {
+        if (e.step == off && e.delta == -old) e.delta = -amplitude_pa;
+        if (at == on && e.step == on && e.delta == old) e.delta = amplitude_pa;
+      }
+      if (at == on) continue;
+      const auto pos = std::upper_bound(ev.begin(), ev.end(), at, [](Step x, const DcEvent& e) { return x < e.step; });
+      std::vector<DcEvent> change;
+      for (std::size_t i = 0; i < g->size(); ++i) change.push_back({at, static_cast<std::uint32_t>(i), amplitude_pa - old});
+      ev.insert(pos, change.begin(), change.end());
+    }
+  }
+
+  /// Stamped like a neuron spike emitted in step t/dt - 1 (network.cpp).
+  void apply_spike_times(std::size_t k, const std::vector<double>& times_ms) {
+    std::size_t g = 0;  // generators are numbered in the order of their stimuli
+    for (std::size_t j = 0; j < k; ++j) g += spec.stimuli[j].type == StimulusType::spike_generator;
+    std::vector<Step>& steps = net.generators[g].steps;
+    for (double t : times_ms) {
+      const Step emitted = to_steps(t, spec.run.dt) - 1;
+      steps.insert(std::upper_bound(steps.begin(), steps.end(), emitted), emitted);
+    }
+  }
+
+  bool targets(const StimulusSpec& st, const NeuronGroup& g) const {
+    return std::find(st.targets.begin(), st.targets.end(), spec.populations[g.population].name) != st.targets.end();
   }
 
   void open_recording(const RecorderCheckpoint* resumed) {
@@ -444,6 +515,7 @@ struct Simulation::Impl {
     h.threads = threads;
     h.neurons = net.n_neurons;
     for (const auto& p : spec.populations) h.populations.push_back(p.name);
+    h.stimulus_changes = changes;
     h.spike_counts.resize(out.spike_counts.size());
     MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
                   MPI_UINT64_T, MPI_SUM, comm);
@@ -652,67 +724,26 @@ void Simulation::set_rate(const std::string& stimulus, double rate_hz) {
   const std::size_t k = m.stimulus_index(stimulus, StimulusType::poisson_generator, "set_rate");
   if (!(rate_hz >= 0) || !std::isfinite(rate_hz))
     throw InputError("set_rate", "rate", std::to_string(rate_hz) + " Hz", "a rate of 0 Hz or more");
-  const StimulusSpec& st = m.spec.stimuli[k];
-  // Emissions before now keep their rate (their spikes may still be on the
-  // way); those from now on take the new one, from the same random stream.
-  PoissonInput in = poisson_input(st, k, rate_hz, m.spec.run.dt);
-  in.start = std::max(m.now, in.start);
-  for (auto& g : m.net.groups) {
-    if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())
-      continue;
-    for (PoissonInput& old : g->poisson)
-      if (old.key1 == in.key1) old.stop = std::min(old.stop, m.now);
-    if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
-  }
+  m.apply({m.now, static_cast<std::uint32_t>(k), rate_hz, {}});
 }
 
 void Simulation::set_amplitude(const std::string& stimulus, double amplitude_pa) {
   Impl& m = *impl_;
   const std::size_t k = m.stimulus_index(stimulus, StimulusType::dc_generator, "set_amplitude");
   if (!std::isfinite(amplitude_pa)) throw InputError("set_amplitude", "amplitude", std::to_string(amplitude_pa), "a current in pA");
-  const StimulusSpec& st = m.spec.stimuli[k];
-  if (m.dc_amplitude.empty())
-    for (const StimulusSpec& x : m.spec.stimuli) m.dc_amplitude.push_back(x.amplitude);
-  const double old = m.dc_amplitude[k];
-  m.dc_amplitude[k] = amplitude_pa;
-  // As the builder: emitted in step s, the current drives the membrane from
-  // step s + delay + 1. Before the start only the step that switches it on
-  // changes; later a step change is added, and the switch-off follows.
-  const auto [on, off] = dc_window(st, m.spec.run.dt);
-  const Step start = first_step_at(st.start, m.spec.run.dt);
-  const Step at = std::max(m.now, start) + (on - start);  // emitted from then, acting as `on` does for `start`
-  if (at >= off) return;
-  for (auto& g : m.net.groups) {
-    if (std::find(st.targets.begin(), st.targets.end(), m.spec.populations[g->population].name) == st.targets.end())
-      continue;
-    std::vector<DcEvent>& ev = g->dc_events;
-    for (DcEvent& e : ev) {
-      if (e.step == off && e.delta == -old) e.delta = -amplitude_pa;
-      if (at == on && e.step == on && e.delta == old) e.delta = amplitude_pa;
-    }
-    if (at == on) continue;
-    const auto pos = std::upper_bound(ev.begin(), ev.end(), at, [](Step s, const DcEvent& e) { return s < e.step; });
-    std::vector<DcEvent> change;
-    for (std::size_t i = 0; i < g->size(); ++i) change.push_back({at, static_cast<std::uint32_t>(i), amplitude_pa - old});
-    ev.insert(pos, change.begin(), change.end());
-  }
+  m.apply({m.now, static_cast<std::uint32_t>(k), amplitude_pa, {}});
 }
 
 void Simulation::add_spike_times(const std::string& stimulus, const std::vector<double>& times_ms) {
   Impl& m = *impl_;
   const std::size_t k = m.stimulus_index(stimulus, StimulusType::spike_generator, "add_spike_times");
-  std::size_t g = 0;  // generators are numbered in the order of their stimuli
-  for (std::size_t j = 0; j < k; ++j) g += m.spec.stimuli[j].type == StimulusType::spike_generator;
-  std::vector<Step>& steps = m.net.generators[g].steps;
   const double dt = m.spec.run.dt;
-  for (double t : times_ms) {
-    // Stamped like a neuron spike emitted in step t/dt - 1 (network.cpp).
+  for (double t : times_ms)
     if (!on_grid(t, dt) || to_steps(t, dt) - 1 < m.now)
       throw InputError("add_spike_times", "times", std::to_string(t) + " ms",
                        "times on the dt grid after the simulation's time, " +
                            std::to_string(static_cast<double>(m.now) * dt) + " ms");
-    steps.insert(std::upper_bound(steps.begin(), steps.end(), to_steps(t, dt) - 1), to_steps(t, dt) - 1);
-  }
+  m.apply({m.now, static_cast<std::uint32_t>(k), 0.0, times_ms});
 }
 
 std::string Simulation::checkpoint(const std::string& dir) {

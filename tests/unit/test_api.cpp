@@ -243,6 +243,43 @@ TEST(Api, ACheckpointFromTheApiRestoresBitExactly) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Api, StimulusChangesAreKeptInCheckpoints) {
+  ModelSpec spec = api_model();
+  StimulusSpec dc;
+  dc.name = "step";
+  dc.type = StimulusType::dc_generator;
+  dc.targets = {"I"};
+  dc.amplitude = 0.0;
+  dc.delay = Value::constant(0.1);
+  spec.stimuli.push_back(dc);
+  const auto dir = test::fresh_dir("api_stimulus_checkpoint");
+  SpikeTrains straight;
+  std::string path;
+  {
+    Simulation sim(spec, Context(MPI_COMM_WORLD, 2), quiet("a"));
+    sim.run_until(50.0);
+    sim.set_rate("drive", 20000.0);
+    sim.add_spike_times("cue", {160.0, 170.0});
+    sim.run_until(100.0);
+    sim.set_amplitude("step", 200.0);
+    sim.run_until(150.0);
+    path = sim.checkpoint(dir.string());
+    sim.clear_spikes();
+    sim.run_until(300.0);
+    straight = sim.spikes();
+  }
+  RunOptions o = quiet("b");
+  o.restore = path;
+  Simulation sim(spec, Context(MPI_COMM_WORLD, 1), o);
+  sim.run_until(300.0);
+  const SpikeTrains resumed = sim.spikes();
+  // The parrots repeat the added cue spikes after the checkpoint.
+  ASSERT_EQ(straight.times[2].size(), 6u);
+  EXPECT_EQ(resumed.node_ids, straight.node_ids);
+  EXPECT_EQ(resumed.times, straight.times);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Api, BadCallsAreInputErrors) {
   Simulation sim(api_model(), Context(MPI_COMM_WORLD, 1), quiet("bad"));
   sim.run_until(10.0);
