@@ -79,7 +79,10 @@ void attach_probes(const ModelSpec& spec, Network& net) {
   for (std::size_t r = 0; r < spec.recorders.size(); ++r) {
     const RecorderSpec& rec = spec.recorders[r];
     if (rec.kind != RecorderSpec::Kind::state) continue;
-    for (const auto& name : rec.populations) {
+    std::vector<std::string> names = rec.populations;
+    if (names.empty())  // empty: all
+      for (const auto& p : spec.populations) names.push_back(p.name);
+    for (const auto& name : names) {
       const std::size_t p = *spec.population_index(name);
       const ModelEntry* m = find_neuron_model(spec.populations[p].model);
       for (auto& g : net.groups) {
@@ -136,6 +139,7 @@ std::vector<bool> recorded_populations(const ModelSpec& spec) {
     if (r.kind == RecorderSpec::Kind::spikes) {
       any = true;
       for (const auto& n : r.populations) record[*spec.population_index(n)] = true;
+      if (r.populations.empty()) record.assign(record.size(), true);  // empty: all
     }
   if (!any) record.assign(record.size(), true);
   return record;
@@ -553,18 +557,18 @@ struct Simulation::Impl {
   }
 
   std::size_t stimulus_index(const std::string& name, StimulusType type, const char* what) const {
-    for (std::size_t k = 0; k < spec.stimuli.size(); ++k)
-      if (spec.stimuli[k].name == name) {
-        if (spec.stimuli[k].type != type)
-          throw InputError(what, "stimulus", name,
-                           type == StimulusType::poisson_generator ? "a poisson_generator"
-                           : type == StimulusType::dc_generator    ? "a dc_generator"
-                                                                   : "a spike_generator");
-        return k;
-      }
-    throw InputError(what, "stimulus", name, "the name of one of the model's stimuli");
+    const char* kind = type == StimulusType::poisson_generator ? "poisson_generator"
+                       : type == StimulusType::dc_generator    ? "dc_generator"
+                                                               : "spike_generator";
+    std::string known;
+    for (std::size_t k = 0; k < spec.stimuli.size(); ++k) {
+      if (spec.stimuli[k].type != type) continue;
+      if (spec.stimuli[k].name == name) return k;
+      known += (known.empty() ? "" : ", ") + spec.stimuli[k].name;
+    }
+    throw InputError(what, "stimulus", name,
+                     "the name of a " + std::string(kind) + " of the model (" + (known.empty() ? "it has none" : known) + ")");
   }
-
 
   RunSummary summarise() const;
 };

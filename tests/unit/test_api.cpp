@@ -298,7 +298,7 @@ TEST(Api, BadCallsAreInputErrors) {
   EXPECT_NE(message([&] { sim.set_state("E", "V_m", std::vector<double>(3, 0.0)); }).find("200"), std::string::npos);
   EXPECT_NE(message([&] { sim.set_rate("cue", 10.0); }).find("poisson_generator"), std::string::npos);
   EXPECT_NE(message([&] { sim.set_rate("drive", -1.0); }).find("0 Hz or more"), std::string::npos);
-  EXPECT_NE(message([&] { sim.set_rate("nothing", 1.0); }).find("stimuli"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_rate("nothing", 1.0); }).find("a poisson_generator of the model (drive)"), std::string::npos);
   EXPECT_NE(message([&] { sim.add_spike_times("cue", {3.0}); }).find("after the simulation's time"), std::string::npos);
   EXPECT_NE(message([&] { sim.add_spike_times("drive", {30.0}); }).find("spike_generator"), std::string::npos);
   EXPECT_NE(message([] { Context(MPI_COMM_WORLD, -1); }).find("threads"), std::string::npos);
@@ -520,6 +520,6 @@ delay = 1.0
     sim.set_amplitude("nothing", 1.0);
     FAIL() << "an unknown stimulus was accepted";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("stimuli"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("dc_generator of the model"), std::string::npos);
   }
 }
