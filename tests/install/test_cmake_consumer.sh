@@ -1,7 +1,8 @@
 #!/bin/bash
 # `cmake --install` puts the library, headers, binary and package config
 # in a prefix; examples/cmake_consumer then builds against it with
-# find_package(myelin) and runs on 1 and 2 ranks (same spikes).
+# find_package(myelin) and runs on 1 and 2 ranks (same spikes); the
+# installed Python package imports.
 set -euo pipefail
 BUILD="$1" REPO="$2" WORK="$3"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -29,4 +30,9 @@ cat two.txt
 grep -q "5000 neurons, 2500000 synapses on 2 rank" two.txt || bad "two ranks: wrong network"
 [ "$(grep '^spikes' one.txt)" = "$(grep '^spikes' two.txt)" ] || bad "one and two ranks gave different spike counts"
 [ "$(grep -c 'saw' two.txt)" -eq 2 ] || bad "not every rank ran the callbacks"
-echo "PASS: installed, found with find_package(myelin), built and ran on 1 and 2 ranks"
+# The Python package where Debian's python3 looks under the prefix.
+site=$(echo prefix/lib/python3.*/dist-packages)
+[ -f "$site/myelin/__init__.py" ] || bad "the Python package is not installed under prefix/lib/python3.X/dist-packages"
+(cd / && PYTHONPATH="$WORK/$site" /usr/bin/python3 -c "import myelin; assert myelin.__file__.startswith('$WORK'); print('python: myelin', myelin.__version__)") \
+  || bad "the installed Python package does not import"
+echo "PASS: installed, found with find_package(myelin), built and ran on 1 and 2 ranks; the Python package imports"
