@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,35 @@ py::dict summary_of(const RunSummary& s) {
                                                                        py::arg("rate_hz") = p.rate_hz);
   d["populations"] = pops;
   return d;
+}
+
+/// Spikes of one slice as three arrays (population index, node id, time ms).
+py::tuple spike_arrays(std::span<const Spike> s) {
+  py::array_t<std::uint32_t> pop(static_cast<py::ssize_t>(s.size()));
+  py::array_t<std::uint64_t> node(static_cast<py::ssize_t>(s.size()));
+  py::array_t<double> time(static_cast<py::ssize_t>(s.size()));
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    pop.mutable_data()[i] = s[i].population;
+    node.mutable_data()[i] = s[i].node;
+    time.mutable_data()[i] = s[i].time_ms;
+  }
+  return py::make_tuple(pop, node, time);
+}
+
+/// Samples of one slice as five arrays (population, node, variable, time, value).
+py::tuple sample_arrays(std::span<const Sample> s) {
+  const auto n = static_cast<py::ssize_t>(s.size());
+  py::array_t<std::uint32_t> pop(n), var(n);
+  py::array_t<std::uint64_t> node(n);
+  py::array_t<double> time(n), value(n);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    pop.mutable_data()[i] = s[i].population;
+    node.mutable_data()[i] = s[i].node;
+    var.mutable_data()[i] = s[i].variable;
+    time.mutable_data()[i] = s[i].time_ms;
+    value.mutable_data()[i] = s[i].value;
+  }
+  return py::make_tuple(pop, node, var, time, value);
 }
 
 /// The Simulation and the spec it was built from (for population names).
@@ -114,6 +144,26 @@ void bind_simulation(py::module_& m) {
       .def("spikes", [](const PySimulation& s) { return spikes_of(s.sim, s.spec); },
            "Collective: {population: (node_ids, times_ms)} kept since the start or clear_spikes()")
       .def("clear_spikes", [](PySimulation& s) { s.sim.clear_spikes(); })
+      .def(
+          "on_spikes",
+          [](PySimulation& s, py::function f) {
+            // Called by the engine with the GIL released: take it for Python.
+            s.sim.on_spikes([f](std::span<const Spike> v) {
+              py::gil_scoped_acquire gil;
+              f(*spike_arrays(v));
+            });
+          },
+          py::arg("callback"), "callback(population, node, time_ms): this rank's spikes of each slice, as arrays")
+      .def(
+          "on_samples",
+          [](PySimulation& s, py::function f) {
+            s.sim.on_samples([f](std::span<const Sample> v) {
+              py::gil_scoped_acquire gil;
+              f(*sample_arrays(v));
+            });
+          },
+          py::arg("callback"),
+          "callback(population, node, variable, time_ms, value): this rank's state-recorder samples of each slice")
       .def(
           "get_state",
           [](const PySimulation& s, const std::string& pop, const std::string& var) {

@@ -142,6 +142,21 @@ class Module(unittest.TestCase):
         resumed.run_until(200.0)
         self.assertSameSpikes(spikes(straight), spikes(resumed))
 
+    def test_callbacks_see_every_spike_and_sample(self):
+        spec = coded()
+        spec.recorders.append(myelin.StateRecorder("I", ["V_m"], neurons=3, interval=0.5))
+        sim = myelin.Simulation(spec, threads=2)
+        seen, samples = [], []
+        sim.on_spikes(lambda pop, node, t: seen.extend(zip(pop.tolist(), node.tolist(), t.tolist())))
+        sim.on_samples(lambda pop, node, var, t, v: samples.extend(zip(node.tolist(), t.tolist(), v.tolist())))
+        sim.run_until(100.0)
+        kept = sim.spikes()
+        self.assertEqual(sorted((n, t) for p, n, t in seen if p == 0),
+                         sorted(zip(kept["E"][0].tolist(), kept["E"][1].tolist())))
+        self.assertEqual(len(samples), 200 * 3)
+        v = sim.get_state("I", "V_m")
+        self.assertEqual(sorted((n, x) for n, t, x in samples if t == 100.0), [(n, v[n]) for n in range(3)])
+
     def test_the_gil_is_free_while_the_engine_runs(self):
         sim = myelin.Simulation(coded(), threads=1)
         ticks = [0]
