@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "myelin/catalogue.hpp"
@@ -218,13 +220,19 @@ TEST(Api, StimuliChangeFromNowOn) {
   EXPECT_DOUBLE_EQ(s.times[2][5], 171.5);
 }
 
-TEST(Api, ACheckpointFromTheApiRestoresBitExactly) {
-  const ModelSpec spec = api_model();
-  const auto dir = test::fresh_dir("api_checkpoint");
-  SpikeTrains straight, resumed;
+namespace {
+
+/// The spikes after 150 ms of `spec` run straight to 300 ms on 2 threads
+/// (with `on_the_way` run first, before a checkpoint at 150 ms), and of the
+/// same run restored from that checkpoint on 1 thread.
+std::pair<SpikeTrains, SpikeTrains> straight_and_restored(const ModelSpec& spec, const std::string& name,
+                                                          const std::function<void(Simulation&)>& on_the_way) {
+  const auto dir = test::fresh_dir(name);
+  SpikeTrains straight;
   std::string path;
   {
     Simulation sim(spec, Context(MPI_COMM_WORLD, 2), quiet("a"));
+    on_the_way(sim);
     sim.run_until(150.0);
     path = sim.checkpoint(dir.string());
     sim.clear_spikes();
@@ -236,11 +244,17 @@ TEST(Api, ACheckpointFromTheApiRestoresBitExactly) {
   Simulation sim(spec, Context(MPI_COMM_WORLD, 1), o);
   EXPECT_DOUBLE_EQ(sim.time(), 150.0);
   sim.run_until(300.0);
-  resumed = sim.spikes();
+  std::filesystem::remove_all(dir);
+  return {straight, sim.spikes()};
+}
+
+}  // namespace
+
+TEST(Api, ACheckpointFromTheApiRestoresBitExactly) {
+  const auto [straight, resumed] = straight_and_restored(api_model(), "api_checkpoint", [](Simulation&) {});
   EXPECT_GT(total(straight), 100u);
   EXPECT_EQ(resumed.node_ids, straight.node_ids);
   EXPECT_EQ(resumed.times, straight.times);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Api, StimulusChangesAreKeptInCheckpoints) {
@@ -252,32 +266,17 @@ TEST(Api, StimulusChangesAreKeptInCheckpoints) {
   dc.amplitude = 0.0;
   dc.delay = Value::constant(0.1);
   spec.stimuli.push_back(dc);
-  const auto dir = test::fresh_dir("api_stimulus_checkpoint");
-  SpikeTrains straight;
-  std::string path;
-  {
-    Simulation sim(spec, Context(MPI_COMM_WORLD, 2), quiet("a"));
+  const auto [straight, resumed] = straight_and_restored(spec, "api_stimulus_checkpoint", [](Simulation& sim) {
     sim.run_until(50.0);
     sim.set_rate("drive", 20000.0);
     sim.add_spike_times("cue", {160.0, 170.0});
     sim.run_until(100.0);
     sim.set_amplitude("step", 200.0);
-    sim.run_until(150.0);
-    path = sim.checkpoint(dir.string());
-    sim.clear_spikes();
-    sim.run_until(300.0);
-    straight = sim.spikes();
-  }
-  RunOptions o = quiet("b");
-  o.restore = path;
-  Simulation sim(spec, Context(MPI_COMM_WORLD, 1), o);
-  sim.run_until(300.0);
-  const SpikeTrains resumed = sim.spikes();
+  });
   // The parrots repeat the added cue spikes after the checkpoint.
   ASSERT_EQ(straight.times[2].size(), 6u);
   EXPECT_EQ(resumed.node_ids, straight.node_ids);
   EXPECT_EQ(resumed.times, straight.times);
-  std::filesystem::remove_all(dir);
 }
 
 TEST(Api, BadCallsAreInputErrors) {
