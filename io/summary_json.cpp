@@ -85,6 +85,7 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
     << "  \"events_delivered\": " << s.events_delivered << ",\n"
     << "  \"events_per_second\": " << num(s.events_per_second) << ",\n"
     << "  \"peak_memory_mb\": " << num(s.peak_memory_mb) << ",\n"
+    << "  \"estimated_memory_mb\": " << num(s.estimated_memory_mb) << ",\n"
     << "  \"timers_per_rank\": {\"update_s\": " << list(s.update_s_per_rank)
     << ", \"deliver_s\": " << list(s.deliver_s_per_rank) << ", \"exchange_s\": " << list(s.exchange_s_per_rank)
     << ", \"wait_s\": " << list(s.wait_s_per_rank) << "},\n"

@@ -46,6 +46,7 @@ PlacementMetrics evaluate_placement(const ModelSpec& spec, const Placement& plac
   if (m.min_delay == ~0ull) m.min_delay = 1;
 
   m.synapses_per_rank.assign(r_n, 0.0);
+  m.plastic_synapses_per_rank.assign(r_n, 0.0);
   m.delay_matrix.assign(r_n * r_n, 0);
   std::vector<double> syn_ab(r_n * r_n);
   for (const auto& proj : spec.projections) {
@@ -72,6 +73,7 @@ PlacementMetrics evaluate_placement(const ModelSpec& spec, const Placement& plac
         const double s = syn_ab[a * r_n + b];
         if (s <= 0) continue;
         m.synapses_per_rank[b] += s;
+        if (proj.synapse_model != "static_synapse") m.plastic_synapses_per_rank[b] += s;
         if (a == b) continue;
         m.synapses_cut += s;
         if (short_delay) m.short_synapses_cut += s;

@@ -16,6 +16,7 @@ struct PlacementMetrics {
   int ranks = 1;
   std::vector<std::uint64_t> neurons_per_rank;
   std::vector<double> synapses_per_rank;  ///< expected incoming
+  std::vector<double> plastic_synapses_per_rank;  ///< of those, of plastic synapse models
   double neuron_imbalance = 1.0;          ///< max / mean
   double synapse_imbalance = 1.0;         ///< max / mean
   double load_imbalance = 1.0;            ///< the larger of the two

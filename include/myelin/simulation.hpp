@@ -47,6 +47,11 @@ struct RunOptions {
   int checkpoint_keep = 2;     ///< newest checkpoints kept
   /// Continue from this checkpoint (a file, or a directory: its newest).
   std::string restore;
+  /// Memory a rank may use, MiB. 0: what the machine gives it (the
+  /// cgroup's limit or the physical memory, shared by the ranks on a node,
+  /// or ulimit -v). A model whose estimated peak exceeds it is refused
+  /// before anything is built. < 0: no check.
+  double memory_limit_mb = 0.0;
 };
 
 /// One checkpoint written by a run.
@@ -81,6 +86,7 @@ struct RunSummary {
   std::uint64_t events_delivered = 0;
   double events_per_second = 0.0;
   double peak_memory_mb = 0.0;  ///< the largest of any rank
+  double estimated_memory_mb = 0.0;  ///< the peak predicted before the build (the largest rank)
   int ranks = 1;
   int threads = 1;
   std::string placement;  ///< strategy name

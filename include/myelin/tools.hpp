@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "myelin/model_spec.hpp"
+#include "myelin/simulation.hpp"
 
 namespace myelin {
 
@@ -48,6 +49,23 @@ struct ExportSummary {
 /// `dir` as a SONATA circuit (nodes.h5, edges.h5, node_types.csv,
 /// edge_types.csv, circuit_config.json) that `from_file` loads back.
 ExportSummary export_circuit(const ModelSpec& spec, const std::string& dir, MPI_Comm comm);
+
+/// What a run will need per rank, estimated before anything is built.
+struct MemoryReport {
+  int ranks = 1;
+  int rank = 0;  ///< the rank with the largest estimate
+  double peak_mb = 0, build_peak_mb = 0, run_peak_mb = 0;  ///< MiB; the peak is the larger phase
+  double synapses_mb = 0, neurons_mb = 0, ring_mb = 0, recording_mb = 0, runtime_mb = 0;
+  double available_mb = 0;     ///< what a rank may use (< 0: unchecked)
+  std::string available_from;  ///< memory_limit, the cgroup's memory.max, ulimit -v or physical memory
+  int ranks_sharing = 1;       ///< ranks on this node sharing that memory
+  bool fits = true;
+  int ranks_to_fit = 1;        ///< about how many ranks of this memory would hold the model (0: none)
+};
+
+/// Collective over `comm` (the run's ranks): places the model as `options`
+/// say and estimates each rank's peak memory (myelin run --dry-run).
+MemoryReport estimate_run_memory(const ModelSpec& spec, MPI_Comm comm, const RunOptions& options);
 
 /// A checkpoint file as given, or the newest complete one in a directory.
 std::string find_checkpoint(const std::string& path);

@@ -13,6 +13,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "api/memory_report.hpp"
+#include "build/memory_estimate.hpp"
 #include "build/network.hpp"
 #include "core/resources.hpp"
 #include "core/stop_signal.hpp"
@@ -207,6 +209,7 @@ struct Simulation::Impl {
   CheckpointSchedule schedule;  ///< checkpoints asked for in the options
   std::string checkpoint_dir;
   RunSummary s;  ///< what is known before the end: build, restore, checkpoints
+  MemoryEstimate estimate;  ///< the largest rank's predicted peak
   double sim_s = 0.0;
   std::vector<SpikeCallback> callbacks;
   std::vector<Spike> slice_spikes;
@@ -227,7 +230,11 @@ struct Simulation::Impl {
     if (options.checkpoint_on_signal) signals.emplace();
     check(spec);
     check_options();
+    // A model too large to place at all is refused on the even-share bound.
+    check_memory(estimate_memory_even(spec, ranks, recording_bytes()));
     place();
+    estimate = estimate_memory(spec, *placement, recording_bytes());
+    check_memory(estimate);
     StopSignals::stop_if_terminated("placement");
     if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
     build();
@@ -240,6 +247,11 @@ struct Simulation::Impl {
     kept.times.assign(spec.populations.size(), {});
     observer = [this](const std::vector<SourceSpike>& v) { observe(v); };
   }
+
+  double recording_bytes() const { return options.write_outputs ? options.record_buffer_mb * 1048576.0 : 0.0; }
+
+  /// Refuses a model whose estimated peak exceeds what a rank may use.
+  void check_memory(const MemoryEstimate& e) const { refuse_unless_fits(memory_report(spec, e, options, comm)); }
 
   void check_options() const {
     if (options.exchange != "global" && options.exchange != "delay-aware")
@@ -651,6 +663,7 @@ RunSummary Simulation::Impl::summarise() const {
   double mem = peak_memory_mb(), mem_max = 0;
   MPI_Allreduce(&mem, &mem_max, 1, MPI_DOUBLE, MPI_MAX, comm);
   r.peak_memory_mb = mem_max;
+  r.estimated_memory_mb = estimate.peak() / 1048576.0;
   return r;
 }
 

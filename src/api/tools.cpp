@@ -5,7 +5,10 @@
 #include "myelin/tools.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <memory>
 
+#include "api/memory_report.hpp"
 #include "core/resources.hpp"
 #include "io/checkpoint.hpp"
 #include "io/checkpoint_files.hpp"
@@ -56,6 +59,75 @@ std::string find_checkpoint(const std::string& path) { return resolve_checkpoint
 ModelSpec checkpoint_model(const std::string& checkpoint_file) {
   const CheckpointHeader h = read_checkpoint_header(checkpoint_file);
   return load_model_text(h.model_text, h.model_path);
+}
+
+MemoryReport memory_report(const ModelSpec& spec, const MemoryEstimate& e, const RunOptions& options, MPI_Comm comm) {
+  constexpr double mib = 1048576.0;
+  MemoryReport r;
+  MPI_Comm_size(comm, &r.ranks);
+  r.rank = e.rank;
+  r.peak_mb = e.peak() / mib;
+  r.build_peak_mb = e.build_peak / mib;
+  r.run_peak_mb = e.run_peak / mib;
+  r.synapses_mb = (e.synapses + e.plastic) / mib;
+  r.neurons_mb = e.neurons / mib;
+  r.ring_mb = e.ring / mib;
+  r.recording_mb = e.recording / mib;
+  r.runtime_mb = e.baseline / mib;
+  if (options.memory_limit_mb < 0) {
+    r.available_mb = -1;
+    r.available_from = "unchecked";
+    return r;
+  }
+  r.available_mb = options.memory_limit_mb;
+  r.available_from = "memory_limit";
+  if (r.available_mb == 0) {
+    r.available_mb = memory_available_mb(&r.available_from);
+    if (r.available_from != "ulimit -v") {  // a node's memory is shared by its ranks
+      MPI_Comm node;
+      MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+      MPI_Comm_size(node, &r.ranks_sharing);
+      MPI_Comm_free(&node);
+      r.available_mb /= r.ranks_sharing;
+    }
+  }
+  r.fits = r.peak_mb <= r.available_mb;
+  const double recording = options.write_outputs ? options.record_buffer_mb * mib : 0.0;
+  r.ranks_to_fit = r.ranks;
+  while (r.ranks_to_fit < (1 << 24) && estimate_memory_even(spec, r.ranks_to_fit, recording).peak() > r.available_mb * mib)
+    r.ranks_to_fit *= 2;
+  if (estimate_memory_even(spec, r.ranks_to_fit, recording).peak() > r.available_mb * mib) r.ranks_to_fit = 0;
+  return r;
+}
+
+void refuse_unless_fits(const MemoryReport& r) {
+  if (r.fits) return;
+  char why[768];
+  std::snprintf(why, sizeof why,
+                "at most %.0f MB per rank (%s%s): the model needs an estimated %.0f MB on rank %d (synapses %.0f MB, "
+                "neurons %.0f MB, ring buffer %.0f MB, recording %.0f MB, runtime %.0f MB); %s",
+                r.available_mb, r.available_from.c_str(),
+                r.ranks_sharing > 1 ? (", shared by " + std::to_string(r.ranks_sharing) + " ranks").c_str() : "",
+                r.peak_mb, r.rank, r.synapses_mb, r.neurons_mb, r.ring_mb, r.recording_mb, r.runtime_mb,
+                r.ranks_to_fit ? ("about " + std::to_string(r.ranks_to_fit) + " ranks with this much memory each would hold it").c_str()
+                               : "no number of ranks would: the runtime and the recording buffer alone need more (lower the record buffer)");
+  char value[64];
+  std::snprintf(value, sizeof value, "%.0f MB estimated", r.peak_mb);
+  throw InputError("memory_limit", "", value, why);
+}
+
+MemoryReport estimate_run_memory(const ModelSpec& spec, MPI_Comm comm, const RunOptions& options) {
+  check(spec);
+  int ranks = 1;
+  MPI_Comm_size(comm, &ranks);
+  const double recording = options.write_outputs ? options.record_buffer_mb * 1048576.0 : 0.0;
+  // A model too large to place is judged on the even-share bound alone.
+  const MemoryReport even = memory_report(spec, estimate_memory_even(spec, ranks, recording), options, comm);
+  if (!even.fits) return even;
+  const auto placement = options.placement_file.empty()
+                             ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
+                             : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
+  return memory_report(spec, estimate_memory(spec, *placement, recording), options, comm);
 }
 
 }  // namespace myelin

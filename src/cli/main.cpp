@@ -74,7 +74,7 @@ myelin::InputError as_option(const myelin::InputError& e) {
       {"mode", "--mode"},                   {"min_match", "--min-match"},
       {"ks_alpha", "--ks-alpha"},           {"mean_max", "--mean-max"},
       {"bin", "--bin"},                     {"t_stop", "--t-stop"},
-      {"tolerance", "--tolerance"}};
+      {"tolerance", "--tolerance"},         {"memory_limit", "--memory-limit"}};
   const auto it = options.find(e.where());
   return it == options.end() ? e : e.at(it->second);
 }

@@ -18,6 +18,27 @@ namespace po = boost::program_options;
 
 namespace myelin::cli {
 
+namespace {
+
+void print_memory(const ModelSpec& spec, const MemoryReport& m) {
+  std::printf("myelin: %s on %d rank%s: estimated peak %.0f MB on rank %d (%s)\n", spec.name.c_str(), m.ranks,
+              m.ranks == 1 ? "" : "s", m.peak_mb, m.rank, m.build_peak_mb >= m.run_peak_mb ? "while building" : "while running");
+  std::printf("  synapses %.0f MB, neurons %.0f MB, ring buffer %.0f MB, recording %.0f MB, runtime %.0f MB\n",
+              m.synapses_mb, m.neurons_mb, m.ring_mb, m.recording_mb, m.runtime_mb);
+  std::printf("  building %.0f MB, running %.0f MB\n", m.build_peak_mb, m.run_peak_mb);
+  if (m.available_mb < 0) {
+    std::printf("  not checked against a limit (--memory-limit -1)\n");
+    return;
+  }
+  std::printf("  a rank may use %.0f MB (%s%s): %s\n", m.available_mb, m.available_from.c_str(),
+              m.ranks_sharing > 1 ? (", shared by " + std::to_string(m.ranks_sharing) + " ranks").c_str() : "",
+              m.fits           ? "fits"
+              : m.ranks_to_fit ? ("does not fit; about " + std::to_string(m.ranks_to_fit) + " ranks would").c_str()
+                               : "does not fit on any number of ranks");
+}
+
+}  // namespace
+
 int run_command(const std::vector<std::string>& args) {
   po::options_description opts(
       "Usage: myelin run MODEL.toml [options]\n"
@@ -64,6 +85,10 @@ int run_command(const std::vector<std::string>& args) {
        "once a new one is complete")
       ("no-signal-checkpoint", "let SIGUSR1/SIGTERM end the run without a checkpoint")
       ("restore", po::value<std::string>(), "continue from this checkpoint file, or the newest in this directory")
+      ("memory-limit", po::value<double>(), "MB a rank may use (default: the cgroup's limit, ulimit -v or the\n"
+       "physical memory, shared by the ranks on a node); a model estimated to need more\n"
+       "is refused before anything is built. 0: that default; -1: no check")
+      ("dry-run", "print the memory each rank is estimated to need, and what it may use, then exit")
       ("quiet,q", "no progress line");
   po::variables_map vm;
   if (!parse_command_line(args, opts, model, vm)) return 0;
@@ -113,9 +138,19 @@ int run_command(const std::vector<std::string>& args) {
     throw InputError("--checkpoint-keep", "", std::to_string(ro.checkpoint_keep), "at least 1");
   ro.checkpoint_on_signal = !vm.count("no-signal-checkpoint");
   ro.restore = restore;
-  const RunSummary s = run(spec, ro);
+  if (vm.count("memory-limit")) {
+    ro.memory_limit_mb = vm["memory-limit"].as<double>();
+    if (!(ro.memory_limit_mb >= 0 || ro.memory_limit_mb == -1))
+      throw InputError("--memory-limit", "", std::to_string(ro.memory_limit_mb), "MB >= 0, or -1 for no check");
+  }
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (vm.count("dry-run")) {
+    const MemoryReport m = estimate_run_memory(spec, MPI_COMM_WORLD, ro);
+    if (rank == 0) print_memory(spec, m);
+    return 0;
+  }
+  const RunSummary s = run(spec, ro);
   if (rank != 0) return s.stopped_by_signal ? exit_checkpointed : 0;
   if (!s.restored_from.empty())
     std::printf("myelin: restored %s at %.3f ms\n", s.restored_from.c_str(), s.t_start_ms);

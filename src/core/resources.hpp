@@ -1,11 +1,17 @@
 #pragma once
 // Measuring the process: peak resident memory and wall-clock time.
 #include <chrono>
+#include <string>
 
 namespace myelin {
 
 /// Peak resident set size of this process in MiB (VmHWM), 0 if unknown.
 double peak_memory_mb();
+
+/// The memory this process may use, in MiB: the smallest of the cgroup's
+/// limit (v2 memory.max or v1 memory.limit_in_bytes), `ulimit -v` and the
+/// physical memory; `source` names which.
+double memory_available_mb(std::string* source);
 
 class WallTimer {
  public:

@@ -52,6 +52,17 @@ target = "N"
 rule = "all_to_all"
 delay = -1.0
 TOML
+# Too large for any machine (10^11 neurons), and too large for 4000 MB
+# (1000 neurons x in-degree 2e6: 2e9 synapses, about 19.5 GB).
+sed 's/size = 10$/size = 100000000000/' good.toml > huge.toml
+cat good.toml - > dense.toml <<'TOML'
+[[projection]]
+source = "N"
+target = "N"
+rule = "fixed_indegree"
+indegree = 2000000
+TOML
+sed -i 's/size = 10$/size = 1000/' dense.toml
 cat good.toml - > builderror.toml <<'TOML'
 [[projection]]
 source = "N"
@@ -103,6 +114,16 @@ sed 's/size = 10/size = 11/' good.toml > bigger.toml
 expect 2 "one.h5.*model_hash.*myelin partition" -- "$MYELIN" run bigger.toml -o out --placement one.h5
 expect 0 "10 neurons" -- "$MYELIN" run good.toml -o placed -q --placement one.h5
 expect 0 "10 neurons" -- "$MYELIN" run good.toml -o ok -q
+# Memory: estimated before anything is built, refused with the estimate.
+expect 0 "estimated peak [0-9]+ MB on rank 0" -- "$MYELIN" run good.toml --dry-run
+expect 0 "a rank may use [0-9]+ MB \(.*\): fits" -- "$MYELIN" run good.toml --dry-run
+expect 0 "does not fit; about [0-9]+ ranks would" -- "$MYELIN" run huge.toml --dry-run
+expect 2 "--memory-limit: [0-9]+ MB estimated.*neurons [0-9]+ MB.*about [0-9]+ ranks" -- "$MYELIN" run huge.toml -o huge
+expect 2 "--memory-limit: 19[0-9]{3} MB estimated: expected at most 4000 MB.*synapses 15[0-9]{3} MB.*about 8 ranks" -- \
+  "$MYELIN" run dense.toml -o dense --memory-limit 4000
+expect 2 "--memory-limit.*-1 for no check" -- "$MYELIN" run good.toml -o ok --memory-limit -5
+expect 2 "no number of ranks" -- "$MYELIN" run good.toml -o ok --memory-limit 50
+[ ! -e huge ] && [ ! -e dense ] || { echo "FAIL: a refused run left an output directory"; fails=$((fails + 1)); }
 for f in spikes.h5 summary.json; do
   if [[ -s ok/$f ]]; then passes=$((passes + 1)); else echo "FAIL: ok/$f missing"; fails=$((fails + 1)); fi
 done

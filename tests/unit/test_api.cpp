@@ -459,6 +459,18 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
                   }),
                   "recorder[0].interval"));
   // A Simulation refuses before it builds anything.
+  {
+    RunOptions o = quiet("too_small");
+    o.memory_limit_mb = 20.0;  // below the runtime alone
+    try {
+      Simulation(coded_model(), Context(MPI_COMM_WORLD, 1), o);
+      ADD_FAILURE() << "a model above the memory limit was built";
+    } catch (const InputError& e) {
+      EXPECT_TRUE(has(e.what(), "MB estimated: expected at most 20 MB per rank (memory_limit)"));
+    }
+    o.memory_limit_mb = -1;  // no check
+    EXPECT_NO_THROW(Simulation(coded_model(), Context(MPI_COMM_WORLD, 1), o));
+  }
   ModelSpec m = coded_model();
   m.populations[0].model = "nope";
   EXPECT_THROW(Simulation(m, Context(MPI_COMM_WORLD, 1), quiet("refused")), InputError);
