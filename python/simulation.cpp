@@ -112,7 +112,8 @@ void bind_options(py::module_& m) {
       .def_readwrite("checkpoint_on_signal", &RunOptions::checkpoint_on_signal)
       .def_readwrite("checkpoint_dir", &RunOptions::checkpoint_dir)
       .def_readwrite("checkpoint_keep", &RunOptions::checkpoint_keep)
-      .def_readwrite("restore", &RunOptions::restore);
+      .def_readwrite("restore", &RunOptions::restore)
+      .def_readwrite("memory_limit_mb", &RunOptions::memory_limit_mb);
   py::class_<Context>(m, "Context")
       .def(py::init([](std::int64_t fortran_comm, int threads) {
              return Context(MPI_Comm_f2c(static_cast<MPI_Fint>(fortran_comm)), threads);
@@ -140,6 +141,7 @@ void bind_simulation(py::module_& m) {
           "run_until", [](PySimulation& s, double t) { py::gil_scoped_release free; return s.sim.run_until(t); },
           py::arg("t_ms"), "Collective: simulates to t_ms; returns the time reached")
       .def_property_readonly("time", [](const PySimulation& s) { return s.sim.time(); })
+      .def_property_readonly("spec", [](const PySimulation& s) { return s.spec; }, "the model it was built from (a copy)")
       .def_property_readonly("stopped_by_signal", [](const PySimulation& s) { return s.sim.stopped_by_signal(); })
       .def("spikes", [](const PySimulation& s) { return spikes_of(s.sim, s.spec); },
            "Collective: {population: (node_ids, times_ms)} kept since the start or clear_spikes()")

@@ -14,6 +14,7 @@ distributed) and can be run on, inspected and changed between runs::
     sim = myelin.Simulation(spec, threads=1)
     sim.run_until(100.0)
     ids, times = sim.spikes()["E"]
+    block = myelin.to_neo(sim)
 
 Errors in a model or a call raise myelin.InputError (a ValueError) with the
 same message as the myelin command.
@@ -159,11 +160,12 @@ def Simulation(spec, comm=None, threads=0, output_dir=None, **options):
     return _myelin.Simulation(spec, context(comm, threads), o)
 
 
-def to_neo(sim, spec, t_stop=None):
+def to_neo(sim, spec=None, t_stop=None):
     """The kept spikes as a neo.Block with one Segment holding a SpikeTrain
     per neuron (annotated with its population and node id)."""
     import neo
     import quantities as pq
+    spec = sim.spec if spec is None else spec
     t_stop = sim.time if t_stop is None else t_stop
     seg = neo.Segment(name="myelin")
     for pop, (ids, times) in sim.spikes().items():

@@ -187,8 +187,9 @@ class Module(unittest.TestCase):
         self.assertEqual(summary["neurons"], 200)
         for f in ("spikes.h5", "V_m.h5", "summary.json"):
             self.assertTrue(os.path.exists(os.path.join(self.dir, "out", f)), f)
-        block = myelin.to_neo(sim, spec)
+        block = myelin.to_neo(sim)
         self.assertEqual(len(block.segments[0].spiketrains), 200)
+        self.assertEqual(sim.spec.populations[1].name, "I")
 
     def test_the_catalogue_lists_models(self):
         names = [m.name for m in myelin.neuron_models()]
@@ -228,6 +229,7 @@ class BadInput(unittest.TestCase):
         self.assertIn("indegree", self.message(lambda: myelin.Projection("E", "I", "fixed_indegree")))
         with self.assertRaises(TypeError):
             myelin.Simulation(coded(), threads=1, no_such_option=1)
+        self.assertIn("at most 20 MB per rank", self.message(lambda: myelin.Simulation(coded(), threads=1, memory_limit_mb=20.0)))
 
     def test_bad_calls(self):
         sim = myelin.Simulation(coded(), threads=1)
