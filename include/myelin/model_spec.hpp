@@ -168,6 +168,15 @@ struct ModelSpec {
   std::optional<std::size_t> population_index(const std::string& name) const;
 };
 
+/// The populations a recorder records: its list, or every population
+/// when the list is empty.
+inline std::vector<std::string> recorded_by(const RecorderSpec& r, const ModelSpec& spec) {
+  if (!r.populations.empty()) return r.populations;
+  std::vector<std::string> all;
+  for (const auto& p : spec.populations) all.push_back(p.name);
+  return all;
+}
+
 /// Checks a spec built in code (or loaded): known models and parameter
 /// names, parameter values, references between elements, delays of at
 /// least dt, run settings. Throws InputError naming the element and field.

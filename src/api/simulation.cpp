@@ -81,10 +81,7 @@ void attach_probes(const ModelSpec& spec, Network& net) {
   for (std::size_t r = 0; r < spec.recorders.size(); ++r) {
     const RecorderSpec& rec = spec.recorders[r];
     if (rec.kind != RecorderSpec::Kind::state) continue;
-    std::vector<std::string> names = rec.populations;
-    if (names.empty())  // empty: all
-      for (const auto& p : spec.populations) names.push_back(p.name);
-    for (const auto& name : names) {
+    for (const auto& name : recorded_by(rec, spec)) {
       const std::size_t p = *spec.population_index(name);
       const ModelEntry* m = find_neuron_model(spec.populations[p].model);
       for (auto& g : net.groups) {
@@ -140,8 +137,7 @@ std::vector<bool> recorded_populations(const ModelSpec& spec) {
   for (const auto& r : spec.recorders)
     if (r.kind == RecorderSpec::Kind::spikes) {
       any = true;
-      for (const auto& n : r.populations) record[*spec.population_index(n)] = true;
-      if (r.populations.empty()) record.assign(record.size(), true);  // empty: all
+      for (const auto& n : recorded_by(r, spec)) record[*spec.population_index(n)] = true;
     }
   if (!any) record.assign(record.size(), true);
   return record;

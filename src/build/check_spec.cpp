@@ -218,10 +218,7 @@ void check_stimulus(const ModelSpec& spec, const StimulusSpec& s, std::size_t i)
 
 void check_recorder(const ModelSpec& spec, const RecorderSpec& r, std::size_t i) {
   const Element e{"recorder[" + std::to_string(i) + "]", r.origin};
-  std::vector<std::string> names = r.populations;
-  if (names.empty())  // empty: all
-    for (const auto& p : spec.populations) names.push_back(p.name);
-  for (const auto& name : names) {
+  for (const auto& name : recorded_by(r, spec)) {
     check_population_ref(spec, name, e, "populations");
     if (r.kind != RecorderSpec::Kind::state) continue;
     const ModelEntry* m = find_neuron_model(spec.populations[*spec.population_index(name)].model);
