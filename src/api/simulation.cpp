@@ -227,9 +227,9 @@ struct Simulation::Impl {
     check(spec);
     check_options();
     // A model too large to place at all is refused on the even-share bound.
-    check_memory(estimate_memory_even(spec, ranks, recording_bytes()));
+    check_memory(estimate_memory_even(spec, ranks, recording_budget_bytes(options)));
     place();
-    estimate = estimate_memory(spec, *placement, recording_bytes());
+    estimate = estimate_memory(spec, *placement, recording_budget_bytes(options));
     check_memory(estimate);
     StopSignals::stop_if_terminated("placement");
     if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
@@ -243,8 +243,6 @@ struct Simulation::Impl {
     kept.times.assign(spec.populations.size(), {});
     observer = [this](const std::vector<SourceSpike>& v) { observe(v); };
   }
-
-  double recording_bytes() const { return options.write_outputs ? options.record_buffer_mb * 1048576.0 : 0.0; }
 
   /// Refuses a model whose estimated peak exceeds what a rank may use.
   void check_memory(const MemoryEstimate& e) const { refuse_unless_fits(memory_report(spec, e, options, comm)); }
@@ -260,9 +258,7 @@ struct Simulation::Impl {
 
   /// Every rank computes (or reads) the same placement; checked.
   void place() {
-    placement = options.placement_file.empty()
-                    ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
-                    : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
+    placement = run_placement(spec, ranks, options);
     check_same_placement(spec, *placement, comm);
     s.ranks = ranks;
     s.threads = threads;

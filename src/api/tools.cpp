@@ -92,7 +92,7 @@ MemoryReport memory_report(const ModelSpec& spec, const MemoryEstimate& e, const
     }
   }
   r.fits = r.peak_mb <= r.available_mb;
-  const double recording = options.write_outputs ? options.record_buffer_mb * mib : 0.0;
+  const double recording = recording_budget_bytes(options);
   r.ranks_to_fit = r.ranks;
   while (r.ranks_to_fit < (1 << 24) && estimate_memory_even(spec, r.ranks_to_fit, recording).peak() > r.available_mb * mib)
     r.ranks_to_fit *= 2;
@@ -120,14 +120,16 @@ MemoryReport estimate_run_memory(const ModelSpec& spec, MPI_Comm comm, const Run
   check(spec);
   int ranks = 1;
   MPI_Comm_size(comm, &ranks);
-  const double recording = options.write_outputs ? options.record_buffer_mb * 1048576.0 : 0.0;
+  const double recording = recording_budget_bytes(options);
   // A model too large to place is judged on the even-share bound alone.
   const MemoryReport even = memory_report(spec, estimate_memory_even(spec, ranks, recording), options, comm);
   if (!even.fits) return even;
-  const auto placement = options.placement_file.empty()
-                             ? make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance})
-                             : std::unique_ptr<Placement>(read_placement_file(options.placement_file, spec, ranks));
-  return memory_report(spec, estimate_memory(spec, *placement, recording), options, comm);
+  return memory_report(spec, estimate_memory(spec, *run_placement(spec, ranks, options), recording), options, comm);
+}
+
+std::unique_ptr<Placement> run_placement(const ModelSpec& spec, int ranks, const RunOptions& options) {
+  if (!options.placement_file.empty()) return read_placement_file(options.placement_file, spec, ranks);
+  return make_placement(options.partition, ranks, spec, {options.chunk_size, options.imbalance_tolerance});
 }
 
 }  // namespace myelin

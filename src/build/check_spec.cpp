@@ -82,7 +82,7 @@ void check_population(const PopulationSpec& p, std::size_t i, std::set<std::stri
     values.push_back(it == p.params.end() ? fi.default_value : it->second);
   }
   std::string bad;
-  if (const std::string why = check_parameters(*m, values, &bad); !why.empty()) {
+  if (const std::string why = m->check(values, &bad); !why.empty()) {
     const auto it = p.params.find(bad);
     e.fail("params." + bad, it == p.params.end() ? "" : num(it->second), why);
   }

@@ -56,8 +56,4 @@ std::string neuron_model_names() {
   return s;
 }
 
-std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field) {
-  return m.check(values, field);
-}
-
 }  // namespace myelin

@@ -31,9 +31,4 @@ const ModelEntry* find_neuron_model(const std::string& name);
 /// Names joined for error messages: "iaf_psc_alpha, iaf_psc_exp".
 std::string neuron_model_names();
 
-/// Checks values that make a model meaningless (C_m <= 0, tau <= 0,
-/// t_ref < 0), then the model's own checks (V_reset >= V_th for NEST's LIF
-/// models); returns the first problem or "".
-std::string check_parameters(const ModelEntry& m, const std::vector<double>& values, std::string* field);
-
 }  // namespace myelin
