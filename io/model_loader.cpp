@@ -328,6 +328,22 @@ PopulationSpec load_population(const tvalue& v, std::size_t i, const Ctx& ctx) {
   return p;
 }
 
+/// A list of node ids (population-local).
+std::vector<std::uint64_t> ids_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
+  if (!v.is_array()) ctx.fail(v, field, "a list of node ids");
+  std::vector<std::uint64_t> ids;
+  for (const auto& e : v.as_array()) ids.push_back(count_of(e, field, ctx));
+  return ids;
+}
+
+/// A list of quantities of one dimension.
+std::vector<double> quantities_of(const tvalue& v, const std::string& field, Dimension d, const Ctx& ctx) {
+  if (!v.is_array()) ctx.fail(v, field, "a list of values");
+  std::vector<double> x;
+  for (const auto& e : v.as_array()) x.push_back(quantity(e, field, d, ctx));
+  return x;
+}
+
 Rule rule_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
   const std::string s = string_of(v, field, ctx);
   if (s == "one_to_one") return Rule::one_to_one;
@@ -337,9 +353,10 @@ Rule rule_of(const tvalue& v, const std::string& field, const Ctx& ctx) {
   if (s == "fixed_total_number") return Rule::fixed_total_number;
   if (s == "pairwise_bernoulli") return Rule::pairwise_bernoulli;
   if (s == "from_file") return Rule::from_file;
+  if (s == "from_list") return Rule::from_list;
   ctx.fail(v, field,
            "one of one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number, pairwise_bernoulli, "
-           "from_file");
+           "from_file, from_list");
 }
 
 /// delay_convention: "dendritic" (NEST's, the default) or "axonal"
@@ -486,6 +503,15 @@ ProjectionSpec load_projection(const tvalue& v, std::size_t i, const ModelSpec& 
       }
       break;
     }
+    case Rule::from_list: {
+      rule_keys = ", sources, targets, weights, delays";
+      p.list.sources = ids_of(t.require("sources", "the source node ids"), t.field("sources"), ctx);
+      p.list.targets = ids_of(t.require("targets", "the target node ids"), t.field("targets"), ctx);
+      if (const tvalue* x = t.get("weights"))
+        p.list.weights = quantities_of(*x, t.field("weights"), weight_dimension(spec, p.target), ctx);
+      if (const tvalue* x = t.get("delays")) p.list.delays = quantities_of(*x, t.field("delays"), Dimension::time, ctx);
+      break;
+    }
   }
   if (const tvalue* x = t.get("weight"))
     p.weight = value_spec(*x, t.field("weight"), weight_dimension(spec, p.target), ctx);
@@ -514,8 +540,9 @@ StimulusSpec load_stimulus(const tvalue& v, std::size_t i, const ModelSpec& spec
   s.targets = names_of(targets, t.field("targets"), ctx);
   if (s.targets.empty()) ctx.fail(targets, t.field("targets"), "at least one population");
   for (const auto& n : s.targets) check_population_ref(spec, n, targets, t.field("targets"), ctx);
+  if (const tvalue* x = t.get("neurons")) s.neurons = ids_of(*x, t.field("neurons"), ctx);
 
-  std::string keys = "type, name, targets, start, stop, weight, delay";
+  std::string keys = "type, name, targets, neurons, start, stop, weight, delay";
   if (const tvalue* x = t.get("start")) s.start = quantity(*x, t.field("start"), Dimension::time, ctx);
   if (const tvalue* x = t.get("stop")) s.stop = quantity(*x, t.field("stop"), Dimension::time, ctx);
   if (const tvalue* x = t.get("weight")) {
@@ -535,7 +562,7 @@ StimulusSpec load_stimulus(const tvalue& v, std::size_t i, const ModelSpec& spec
       s.rate = quantity(t.require("rate", "a rate in Hz"), t.field("rate"), Dimension::rate, ctx);
       break;
     case StimulusType::dc_generator:
-      keys = "type, name, targets, start, stop, amplitude, delay";
+      keys = "type, name, targets, neurons, start, stop, amplitude, delay";
       s.amplitude = quantity(t.require("amplitude", "a current in pA"), t.field("amplitude"), Dimension::current, ctx);
       break;
     case StimulusType::spike_generator: {

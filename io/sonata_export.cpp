@@ -99,10 +99,7 @@ LocalEdges generate(const ModelSpec& spec, std::size_t k, const std::vector<std:
   std::vector<std::uint8_t> mask(set.n_target, 0);
   for (std::uint64_t t = le.target_begin; t < le.target_end; ++t) mask[t] = 1;
   ConnectionGenerator gen(set, static_cast<std::uint32_t>(spec.run.seed), spec.run.dt, mask);
-  if (set.rule == Rule::from_file) {
-    const ProjectionSpec& p = spec.projections[k];
-    gen.set_file_edges(read_local_edges(p.edges_file, p.edge_population, set.n_source, mask));
-  }
+  if (explicit_rule(set.rule)) gen.set_file_edges(given_edges(spec.projections[k], set.n_source, mask));
   DrawScratch scratch;
   le.per_target.assign(le.target_end - le.target_begin, 0);
   for (std::uint64_t t = le.target_begin; t < le.target_end; ++t)

@@ -18,13 +18,16 @@ double expected_synapses(const ProjectionSpec& p, std::uint64_t ns, std::uint64_
     case Rule::fixed_outdegree: return static_cast<double>(p.count) * s;
     case Rule::fixed_total_number:
     case Rule::from_file: return static_cast<double>(p.count);
+    case Rule::from_list: return static_cast<double>(p.list.targets.size());
     case Rule::pairwise_bernoulli: return p.p * pairs;
   }
   return 0.0;
 }
 
 std::uint64_t min_delay_steps(const ProjectionSpec& p, double dt) {
-  const double lo = std::max(p.delay.lower(), dt);
+  double lo = std::max(p.delay.lower(), dt);
+  if (p.rule == Rule::from_list && !p.list.delays.empty())
+    lo = std::max(*std::min_element(p.list.delays.begin(), p.list.delays.end()), dt);
   return static_cast<std::uint64_t>(std::max<long long>(1, std::llround(lo / dt)));
 }
 

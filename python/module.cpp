@@ -61,7 +61,8 @@ const Names<Rule> rules{{{Rule::one_to_one, "one_to_one"},
                          {Rule::fixed_outdegree, "fixed_outdegree"},
                          {Rule::fixed_total_number, "fixed_total_number"},
                          {Rule::pairwise_bernoulli, "pairwise_bernoulli"},
-                         {Rule::from_file, "from_file"}},
+                         {Rule::from_file, "from_file"},
+                         {Rule::from_list, "from_list"}},
                         "rule"};
 const Names<StimulusType> stimulus_types{{{StimulusType::poisson_generator, "poisson_generator"},
                                          {StimulusType::spike_generator, "spike_generator"},
@@ -94,6 +95,20 @@ void bind_value(py::module_& m) {
       });
   py::implicitly_convertible<double, Value>();
   py::implicitly_convertible<int, Value>();
+}
+
+/// A vector field of a spec as a numpy array (a copy) both ways: lists of
+/// connections are long, and element-wise conversion would be slow.
+/// `field(s)` returns the vector of spec `s`.
+template <class S, class T, class Field>
+void def_array(py::class_<S>& c, const char* name, Field field, const char* doc) {
+  c.def_property(
+      name, [field](S& s) { const std::vector<T>& v = field(s); return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data()); },
+      [field, name](S& s, const py::array_t<T, py::array::c_style | py::array::forcecast>& a) {
+        if (a.ndim() != 1) throw InputError("", name, std::to_string(a.ndim()) + " dimensions", "a 1-d array");
+        field(s).assign(a.data(), a.data() + a.size());
+      },
+      doc);
 }
 
 /// A Python dict as a map of the spec (keys str, values T).
@@ -134,9 +149,11 @@ void bind_elements(py::module_& m) {
       .def_readwrite("model", &PopulationSpec::model)
       .def_readwrite("size", &PopulationSpec::size)
       .def_readwrite("params", &PopulationSpec::params)
-      .def_readwrite("initial", &PopulationSpec::initial);
-  py::class_<ProjectionSpec>(m, "ProjectionSpec")
-      .def(py::init<>())
+      .def_readwrite("initial", &PopulationSpec::initial)
+      .def_readwrite("initial_values", &PopulationSpec::initial_values,
+                     "per-neuron initial state: {variable: one value per neuron}, over `initial`");
+  py::class_<ProjectionSpec> projection(m, "ProjectionSpec");
+  projection.def(py::init<>())
       .def_readwrite("source", &ProjectionSpec::source)
       .def_readwrite("target", &ProjectionSpec::target)
       .def_property("rule", [](const ProjectionSpec& p) { return rules.of(p.rule); },
@@ -153,12 +170,21 @@ void bind_elements(py::module_& m) {
                     [](ProjectionSpec& p, const std::string& s) { p.delay_convention = conventions.parse(s); })
       .def_readwrite("edges_file", &ProjectionSpec::edges_file)
       .def_readwrite("edge_population", &ProjectionSpec::edge_population);
+  def_array<ProjectionSpec, std::uint64_t>(projection, "sources", [](ProjectionSpec& p) -> auto& { return p.list.sources; },
+                                           "from_list: source node ids");
+  def_array<ProjectionSpec, std::uint64_t>(projection, "targets", [](ProjectionSpec& p) -> auto& { return p.list.targets; },
+                                           "from_list: target node ids");
+  def_array<ProjectionSpec, double>(projection, "weights", [](ProjectionSpec& p) -> auto& { return p.list.weights; },
+                                    "from_list: one weight per connection, or empty");
+  def_array<ProjectionSpec, double>(projection, "delays", [](ProjectionSpec& p) -> auto& { return p.list.delays; },
+                                    "from_list: one delay (ms) per connection, or empty");
   py::class_<StimulusSpec>(m, "StimulusSpec")
       .def(py::init<>())
       .def_readwrite("name", &StimulusSpec::name)
       .def_property("type", [](const StimulusSpec& s) { return stimulus_types.of(s.type); },
                     [](StimulusSpec& s, const std::string& t) { s.type = stimulus_types.parse(t); })
       .def_readwrite("targets", &StimulusSpec::targets)
+      .def_readwrite("neurons", &StimulusSpec::neurons, "node ids of the one target population it reaches; empty: all")
       .def_readwrite("rate", &StimulusSpec::rate)
       .def_readwrite("amplitude", &StimulusSpec::amplitude)
       .def_readwrite("start", &StimulusSpec::start)

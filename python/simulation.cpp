@@ -147,6 +147,23 @@ void bind_simulation(py::module_& m) {
            "Collective: {population: (node_ids, times_ms)} kept since the start or clear_spikes()")
       .def("clear_spikes", [](PySimulation& s) { s.sim.clear_spikes(); })
       .def(
+          "connections",
+          [](const PySimulation& s, std::size_t k) {
+            Connections c;
+            {
+              py::gil_scoped_release free;
+              c = s.sim.connections(k);
+            }
+            py::dict d;
+            d["sources"] = to_numpy(c.sources);
+            d["targets"] = to_numpy(c.targets);
+            d["weights"] = to_numpy(c.weights);
+            d["delays"] = to_numpy(c.delays);
+            return d;
+          },
+          py::arg("projection"),
+          "Collective: {sources, targets, weights, delays} of projection k's synapses (plastic weights as now)")
+      .def(
           "on_spikes",
           [](PySimulation& s, py::function f) {
             // Called by the engine with the GIL released: take it for Python.

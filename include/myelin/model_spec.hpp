@@ -68,7 +68,8 @@ enum class Rule {
   fixed_outdegree,
   fixed_total_number,
   pairwise_bernoulli,
-  from_file  ///< the edges of a SONATA edge population
+  from_file,  ///< the edges of a SONATA edge population
+  from_list   ///< explicit connections (ProjectionSpec::list)
 };
 
 struct ProjectionSpec {
@@ -118,6 +119,13 @@ struct ProjectionSpec {
   /// else from `weight` and `delay` above. `count` is the number of edges
   /// and `delay` is widened to the file's delay range (for the partitioner).
   std::string edges_file, edge_population;
+  /// rule = from_list: the connections themselves (PyNN's FromListConnector,
+  /// NEST's Connect with arrays), as population-local node ids. Weights and
+  /// delays per connection, or empty to draw each from `weight` and `delay`.
+  struct ConnectionList {
+    std::vector<std::uint64_t> sources, targets;
+    std::vector<double> weights, delays;  ///< pA (or nS, mV: the target's weight unit), ms
+  } list;
   Origin origin;
 };
 
@@ -127,6 +135,9 @@ struct StimulusSpec {
   std::string name;
   StimulusType type = StimulusType::poisson_generator;
   std::vector<std::string> targets;  ///< population names
+  /// Population-local ids of the neurons it reaches (one target population
+  /// only); empty: every neuron of the targets.
+  std::vector<std::uint64_t> neurons;
   double rate = 0.0;                 ///< Hz (poisson)
   double amplitude = 0.0;            ///< pA (dc)
   double start = 0.0;                ///< ms, emission times t with start <= t < stop

@@ -134,6 +134,14 @@ struct SpikeTrains {
   std::vector<std::vector<double>> times;
 };
 
+/// The synapses of a projection: population-local source and target node
+/// ids, weight (in the target's weight unit, signed: negative is
+/// inhibitory) and delay (ms), one entry per synapse.
+struct Connections {
+  std::vector<std::uint64_t> sources, targets;
+  std::vector<double> weights, delays;
+};
+
 /// A spike of a recorded population.
 struct Spike {
   std::uint32_t population = 0;  ///< index in ModelSpec::populations
@@ -200,6 +208,12 @@ class Simulation {
   /// the same values.
   void set_state(const std::string& population, const std::string& variable, const std::vector<double>& values);
   void set_state(const std::string& population, const std::string& variable, double value);
+
+  /// Collective: every synapse of projection `projection` (index in
+  /// ModelSpec::projections), on every rank, by target node id and, per
+  /// target, in the order the connection rule made them. Plastic weights
+  /// are those reached at time().
+  Connections connections(std::size_t projection) const;
 
   /// A poisson_generator's rate from now on (emissions at or after time()).
   void set_rate(const std::string& stimulus, double rate_hz);

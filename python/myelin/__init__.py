@@ -54,17 +54,21 @@ def Population(name, model, size, params=None, initial=None):
 
 def Projection(source, target, rule="all_to_all", *, weight=1.0, delay=1.0, p=None, indegree=None,
                outdegree=None, N=None, allow_autapses=True, allow_multapses=True,
-               synapse_model="static_synapse", synapse=None, delay_convention="dendritic"):
+               synapse_model="static_synapse", synapse=None, delay_convention="dendritic", sources=None,
+               targets=None, weights=None, delays=None):
     """Synapses from population `source` to `target` by a connection rule
     (NEST's names: one_to_one, all_to_all, fixed_indegree with indegree,
     fixed_outdegree with outdegree, fixed_total_number with N,
-    pairwise_bernoulli with p)."""
+    pairwise_bernoulli with p), or from_list: the connections
+    sources[i] -> targets[i] (node ids), with weights[i] and delays[i] (ms)
+    when given, else `weight` and `delay`."""
     pr = ProjectionSpec()
     pr.source, pr.target, pr.rule = source, target, rule
     counts = {"fixed_indegree": indegree, "fixed_outdegree": outdegree, "fixed_total_number": N}
     needed = {"fixed_indegree": "indegree", "fixed_outdegree": "outdegree", "fixed_total_number": "N",
-              "pairwise_bernoulli": "p"}
-    if rule in needed and (p if rule == "pairwise_bernoulli" else counts[rule]) is None:
+              "pairwise_bernoulli": "p", "from_list": "sources and targets"}
+    given = {"pairwise_bernoulli": p, "from_list": None if sources is None or targets is None else 1}
+    if rule in needed and (given[rule] if rule in given else counts[rule]) is None:
         raise InputError(f"Projection({source!r} -> {target!r}): rule {rule} needs {needed[rule]}=")
     if rule in counts:
         pr.count = int(counts[rule])
@@ -75,35 +79,45 @@ def Projection(source, target, rule="all_to_all", *, weight=1.0, delay=1.0, p=No
     pr.synapse_model = synapse_model
     pr.synapse_params = dict(synapse or {})
     pr.delay_convention = delay_convention
+    if rule == "from_list":
+        pr.sources, pr.targets = sources, targets
+        if weights is not None:
+            pr.weights = weights
+        if delays is not None:
+            pr.delays = delays
     return pr
 
 
-def _stimulus(kind, name, targets, weight, delay, start, stop):
+def _stimulus(kind, name, targets, weight, delay, start, stop, neurons=None):
     s = StimulusSpec()
     s.type, s.name = kind, name
     s.targets = [targets] if isinstance(targets, str) else list(targets)
+    s.neurons = [int(n) for n in (neurons if neurons is not None else [])]
     s.weight, s.delay = _value(weight), _value(delay)
     s.start, s.stop = float(start), float(stop)
     return s
 
 
-def PoissonGenerator(name, targets, rate, weight, delay=1.0, start=0.0, stop=math.inf):
-    """Independent Poisson spike trains of `rate` Hz into every target neuron."""
-    s = _stimulus("poisson_generator", name, targets, weight, delay, start, stop)
+def PoissonGenerator(name, targets, rate, weight, delay=1.0, start=0.0, stop=math.inf, neurons=None):
+    """Independent Poisson spike trains of `rate` Hz into every target neuron
+    (or only into `neurons`, node ids of the one target population)."""
+    s = _stimulus("poisson_generator", name, targets, weight, delay, start, stop, neurons)
     s.rate = float(rate)
     return s
 
 
-def SpikeGenerator(name, targets, spike_times, weight, delay=1.0):
-    """The same spike times (ms, on the dt grid) into every target neuron."""
-    s = _stimulus("spike_generator", name, targets, weight, delay, 0.0, math.inf)
+def SpikeGenerator(name, targets, spike_times, weight, delay=1.0, neurons=None):
+    """The same spike times (ms, on the dt grid) into every target neuron
+    (or only into `neurons`)."""
+    s = _stimulus("spike_generator", name, targets, weight, delay, 0.0, math.inf, neurons)
     s.spike_times = [float(t) for t in spike_times]
     return s
 
 
-def DCGenerator(name, targets, amplitude, delay=1.0, start=0.0, stop=math.inf):
-    """A constant current of `amplitude` pA between start and stop."""
-    s = _stimulus("dc_generator", name, targets, 0.0, delay, start, stop)
+def DCGenerator(name, targets, amplitude, delay=1.0, start=0.0, stop=math.inf, neurons=None):
+    """A constant current of `amplitude` pA between start and stop (into
+    every target neuron, or only into `neurons`)."""
+    s = _stimulus("dc_generator", name, targets, 0.0, delay, start, stop, neurons)
     s.amplitude = float(amplitude)
     return s
 

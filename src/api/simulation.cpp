@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "api/connections.hpp"
 #include "api/memory_report.hpp"
 #include "build/memory_estimate.hpp"
 #include "build/network.hpp"
@@ -336,6 +337,7 @@ struct Simulation::Impl {
       if (!targets(st, *g)) continue;
       for (PoissonInput& old : g->poisson)
         if (old.key1 == in.key1) old.stop = std::min(old.stop, at);
+      if (!st.neurons.empty()) in.reaches = stimulus_reaches(st, *g, spec.populations[g->population].size);
       if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
     }
   }
@@ -363,7 +365,9 @@ struct Simulation::Impl {
       if (at == on) continue;
       const auto pos = std::upper_bound(ev.begin(), ev.end(), at, [](Step x, const DcEvent& e) { return x < e.step; });
       std::vector<DcEvent> change;
-      for (std::size_t i = 0; i < g->size(); ++i) change.push_back({at, static_cast<std::uint32_t>(i), amplitude_pa - old});
+      const auto on_neuron = stimulus_reaches(st, *g, spec.populations[g->population].size);
+      for (std::size_t i = 0; i < g->size(); ++i)
+        if (on_neuron[i]) change.push_back({at, static_cast<std::uint32_t>(i), amplitude_pa - old});
       ev.insert(pos, change.begin(), change.end());
     }
   }
@@ -691,6 +695,29 @@ SpikeTrains Simulation::spikes() const {
     }
   }
   return all;
+}
+
+Connections Simulation::connections(std::size_t projection) const {
+  const Impl& m = *impl_;
+  if (projection >= m.spec.projections.size())
+    throw InputError("connections", "projection", std::to_string(projection),
+                     "the index of one of the model's " + std::to_string(m.spec.projections.size()) + " projections");
+  const Connections mine = local_connections(m.spec, m.net, projection, m.now, m.comm);
+  Connections all{gather_to_all(mine.sources, m.comm), gather_to_all(mine.targets, m.comm),
+                  gather_to_all(mine.weights, m.comm), gather_to_all(mine.delays, m.comm)};
+  // Ranks hold targets in turn; a stable sort by target keeps each
+  // target's synapses in the rule's order.
+  std::vector<std::size_t> order(all.targets.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return all.targets[a] < all.targets[b]; });
+  Connections sorted;
+  for (std::size_t i : order) {
+    sorted.sources.push_back(all.sources[i]);
+    sorted.targets.push_back(all.targets[i]);
+    sorted.weights.push_back(all.weights[i]);
+    sorted.delays.push_back(all.delays[i]);
+  }
+  return sorted;
 }
 
 void Simulation::clear_spikes() {

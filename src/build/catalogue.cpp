@@ -47,7 +47,10 @@ std::vector<ModelInfo> connection_rule_catalogue() {
           rule("fixed_outdegree", "each source draws `outdegree` targets", {{"outdegree", "", 0, "targets per source"}, autapses, multapses}),
           rule("fixed_total_number", "`N` pairs drawn at random", {{"N", "", 0, "synapses in all"}, autapses, multapses}),
           rule("pairwise_bernoulli", "each pair with probability `p`", {{"p", "", 0, "probability"}, autapses}),
-          rule("from_file", "the edges of a SONATA edges file", {{"edges_file", "", 0, "path"}, {"edge_population", "", 0, "name"}})};
+          rule("from_file", "the edges of a SONATA edges file", {{"edges_file", "", 0, "path"}, {"edge_population", "", 0, "name"}}),
+          rule("from_list", "the listed connections", {{"sources", "", 0, "source node ids"}, {"targets", "", 0, "target node ids"},
+                                                        {"weights", "", 0, "one per connection (optional)"},
+                                                        {"delays", "ms", 0, "one per connection (optional)"}})};
 }
 
 }  // namespace myelin

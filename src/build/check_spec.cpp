@@ -125,13 +125,41 @@ void check_connection_rule(const ModelSpec& spec, const ProjectionSpec& p, const
   if (p.rule != Rule::from_file) check_delay(p.delay, spec.run.dt, e, "delay");
 }
 
+void check_connection_list(const ModelSpec& spec, const ProjectionSpec& p, const Element& e) {
+  const ProjectionSpec::ConnectionList& l = p.list;
+  const std::size_t n = l.targets.size();
+  const auto count = [](std::size_t k) { return std::to_string(k) + " entries"; };
+  if (l.sources.size() != n) e.fail("sources", count(l.sources.size()), "one per target (" + count(n) + ")");
+  if (!l.weights.empty() && l.weights.size() != n) e.fail("weights", count(l.weights.size()), "none, or one per target (" + count(n) + ")");
+  if (!l.delays.empty() && l.delays.size() != n) e.fail("delays", count(l.delays.size()), "none, or one per target (" + count(n) + ")");
+  const std::uint64_t ns = spec.populations[*spec.population_index(p.source)].size;
+  const std::uint64_t nt = spec.populations[*spec.population_index(p.target)].size;
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::string at = "[" + std::to_string(j) + "]";
+    if (l.sources[j] >= ns) e.fail("sources" + at, std::to_string(l.sources[j]), "a node id below " + p.source + "'s size " + std::to_string(ns));
+    if (l.targets[j] >= nt) e.fail("targets" + at, std::to_string(l.targets[j]), "a node id below " + p.target + "'s size " + std::to_string(nt));
+    if (!l.weights.empty()) e.require(std::isfinite(l.weights[j]), "weights" + at, l.weights[j], "a finite weight");
+    if (!l.delays.empty())
+      e.require(l.delays[j] >= spec.run.dt * (1 - 1e-12) && std::isfinite(l.delays[j]), "delays" + at, l.delays[j],
+                "a delay of at least dt = " + num(spec.run.dt) + " ms");
+  }
+}
+
+/// The weights a projection's synapses can start with: its listed ones, or
+/// its weight's range.
+std::pair<double, double> weight_range(const ProjectionSpec& p) {
+  if (p.rule != Rule::from_list || p.list.weights.empty()) return {p.weight.lower(), p.weight.upper()};
+  const auto [lo, hi] = std::minmax_element(p.list.weights.begin(), p.list.weights.end());
+  return {*lo, *hi};
+}
+
 void check_synapse_parameters(const ModelSpec& spec, const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e) {
   for (const auto& [name, value] : p.synapse_params)
     if (!has_field(m.parameters, name))
       e.fail("synapse." + name, num(value), names_of(m.parameters) + " (the parameters of " + m.name + ")");
   std::string bad;
-  if (const std::string why = check_synapse_parameters(m, synapse_parameter_values(m, p.synapse_params), p.weight.lower(),
-                                                       p.weight.upper(), &bad);
+  const auto [w_lo, w_hi] = weight_range(p);
+  if (const std::string why = check_synapse_parameters(m, synapse_parameter_values(m, p.synapse_params), w_lo, w_hi, &bad);
       !why.empty()) {
     const auto it = p.synapse_params.find(bad);
     e.fail("synapse." + bad, it == p.synapse_params.end() ? "(default)" : num(it->second), why);
@@ -183,6 +211,7 @@ void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_
   check_population_ref(spec, p.source, e, "source");
   check_population_ref(spec, p.target, e, "target");
   check_connection_rule(spec, p, e);
+  if (p.rule == Rule::from_list) check_connection_list(spec, p, e);
   const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
   if (!m) e.fail("synapse_model", quoted(p.synapse_model), "one of " + synapse_model_names());
   check_synapse_parameters(spec, p, *m, e);
@@ -208,6 +237,12 @@ void check_stimulus(const ModelSpec& spec, const StimulusSpec& s, std::size_t i)
   e.require(s.start >= 0, "start", s.start, "a time >= 0 ms");
   e.require(s.stop >= s.start, "stop", s.stop, "a time >= start");
   check_spike_times(s.spike_times, spec.run.dt, e);
+  if (!s.neurons.empty()) {
+    if (s.targets.size() != 1) e.fail("neurons", "", "one target population when neurons are named");
+    const std::uint64_t n = spec.populations[*spec.population_index(s.targets[0])].size;
+    for (std::uint64_t id : s.neurons)
+      if (id >= n) e.fail("neurons", std::to_string(id), "node ids below " + s.targets[0] + "'s size " + std::to_string(n));
+  }
   check_delay(s.delay, spec.run.dt, e, "delay");
   const char* type = s.type == StimulusType::poisson_generator ? "poisson_generator" : "dc_generator";
   if (s.type != StimulusType::spike_generator && !s.delay.is_constant())

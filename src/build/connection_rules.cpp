@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "synapses/static_synapse.hpp"
 
@@ -108,6 +109,17 @@ void ConnectionGenerator::set_file_edges(const std::vector<FileEdge>& edges) {
       out_incoming_[j] = Drawn{f.source, static_cast<float>(w), d};
     }
   }
+}
+
+std::vector<ConnectionGenerator::FileEdge> ConnectionGenerator::list_edges(const ProjectionSpec::ConnectionList& list,
+                                                                          const std::vector<std::uint8_t>& is_local) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<FileEdge> edges;
+  for (std::size_t j = 0; j < list.targets.size(); ++j)
+    if (is_local[list.targets[j]])
+      edges.push_back({list.targets[j], list.sources[j], list.weights.empty() ? nan : list.weights[j],
+                       list.delays.empty() ? nan : list.delays[j]});
+  return edges;
 }
 
 std::uint32_t ConnectionGenerator::delay_steps(double ms) const {

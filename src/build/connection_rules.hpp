@@ -7,8 +7,9 @@
 // fixed_outdegree is defined per source; each rank draws every source's
 // targets and keeps its own (work O(total), memory O(local)), like NEST.
 // fixed_total_number first splits the total over targets with one shared
-// stream (multinomial), then draws sources per target. from_file holds the
-// local targets' edges that build/sonata_edges read from a SONATA file.
+// stream (multinomial), then draws sources per target. from_file and
+// from_list hold the local targets' explicit edges: read from a SONATA file
+// by build/sonata_edges, or listed in the spec.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -43,6 +44,9 @@ struct ConnectionSet {
 /// given); from_file sets still need their edges (set_file_edges).
 ConnectionSet projection_set(const ModelSpec& spec, std::size_t k, const std::vector<std::uint64_t>& pop_first_gid);
 
+/// Whether a rule's edges are given rather than drawn (set_file_edges).
+inline bool explicit_rule(Rule r) { return r == Rule::from_file || r == Rule::from_list; }
+
 /// Reusable per-thread scratch for draws without multapses.
 struct DrawScratch {
   std::vector<std::uint8_t> taken;
@@ -72,8 +76,13 @@ class ConnectionGenerator {
     std::uint64_t target, source;
     double weight, delay_ms;
   };
-  /// rule = from_file: this rank's edges (local targets only), in file order.
+  /// rule = from_file or from_list: this rank's edges (local targets only),
+  /// in file (list) order.
   void set_file_edges(const std::vector<FileEdge>& edges);
+
+  /// rule = from_list: the listed connections into local targets.
+  static std::vector<FileEdge> list_edges(const ProjectionSpec::ConnectionList& list,
+                                          const std::vector<std::uint8_t>& is_local);
 
  private:
   template <class Emit>
@@ -137,6 +146,7 @@ void ConnectionGenerator::for_each_incoming(std::uint64_t t, DrawScratch& scratc
       return;
     case Rule::fixed_outdegree:
     case Rule::from_file:
+    case Rule::from_list:
       if (out_offsets_.empty()) return;
       for (std::uint64_t j = out_offsets_[t]; j < out_offsets_[t + 1]; ++j)
         emit(c.source_first_gid + out_incoming_[j].src, out_incoming_[j].w, out_incoming_[j].d);

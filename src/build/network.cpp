@@ -41,6 +41,14 @@ void make_groups(const ModelSpec& spec, Network& net, const Placement& placement
   net.n_neurons = gid;
 }
 
+/// A spike_generator's connections to the neurons it names (one source).
+ProjectionSpec::ConnectionList generator_targets(const StimulusSpec& st) {
+  ProjectionSpec::ConnectionList l;
+  l.targets = st.neurons;
+  l.sources.assign(st.neurons.size(), 0);
+  return l;
+}
+
 void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionSet>& sets) {
   const double dt = spec.run.dt;
   for (std::size_t k = 0; k < spec.stimuli.size(); ++k) {
@@ -48,21 +56,27 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
     const std::string field = "stimulus[" + std::to_string(k) + "]";
     switch (st.type) {
       case StimulusType::poisson_generator: {
-        const PoissonInput in = poisson_input(st, k, st.rate, dt);
+        PoissonInput in = poisson_input(st, k, st.rate, dt);
         for (auto& g : net.groups)
           for (const auto& name : st.targets)
-            if (spec.populations[g->population].name == name && st.rate > 0) g->poisson.push_back(in);
+            if (spec.populations[g->population].name == name && st.rate > 0) {
+              if (!st.neurons.empty()) in.reaches = stimulus_reaches(st, *g, spec.populations[g->population].size);
+              g->poisson.push_back(in);
+            }
         break;
       }
       case StimulusType::dc_generator: {
         const auto [on, off] = dc_window(st, dt);
         for (auto& g : net.groups)
           for (const auto& name : st.targets)
-            if (spec.populations[g->population].name == name)
+            if (spec.populations[g->population].name == name) {
+              const auto on_neuron = stimulus_reaches(st, *g, spec.populations[g->population].size);
               for (std::size_t i = 0; i < g->size(); ++i) {
+                if (!on_neuron[i]) continue;
                 g->dc_events.push_back({on, static_cast<std::uint32_t>(i), st.amplitude});
                 g->dc_events.push_back({off, static_cast<std::uint32_t>(i), -st.amplitude});
               }
+            }
         break;
       }
       case StimulusType::spike_generator: {
@@ -82,7 +96,7 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
           c.target_population = *spec.population_index(name);
           c.target_first_gid = net.pop_first_gid[c.target_population];
           c.n_target = spec.populations[c.target_population].size;
-          c.rule = Rule::all_to_all;
+          c.rule = st.neurons.empty() ? Rule::all_to_all : Rule::from_list;
           c.weight = st.weight;
           c.delay = st.delay;
           sets.push_back(c);
@@ -98,6 +112,14 @@ void attach_stimuli(const ModelSpec& spec, Network& net, std::vector<ConnectionS
 }
 
 }  // namespace
+
+std::vector<std::uint8_t> stimulus_reaches(const StimulusSpec& st, const NeuronGroup& g, std::uint64_t size) {
+  std::vector<std::uint8_t> in_pop(st.neurons.empty() ? 0 : size, 0), out(g.size(), 1);
+  if (st.neurons.empty()) return out;
+  for (std::uint64_t n : st.neurons) in_pop[n] = 1;
+  for (std::size_t i = 0; i < g.size(); ++i) out[i] = in_pop[g.node_ids[i]];
+  return out;
+}
 
 PoissonInput poisson_input(const StimulusSpec& st, std::size_t k, double rate_hz, double dt) {
   PoissonInput in;
@@ -178,11 +200,11 @@ Network build_network(const ModelSpec& spec, int threads, const Placement& place
     auto& into = plastic ? plastic_generators : generators;
     if (plastic) plastic_projection.push_back(k);
     into.emplace_back(c, net.seed, net.dt, local_mask[c.target_population]);
-    if (c.rule == Rule::from_file) {
-      const ProjectionSpec& ps = spec.projections[k];
-      into.back().set_file_edges(
-          read_local_edges(ps.edges_file, ps.edge_population, c.n_source, local_mask[c.target_population]));
-    }
+    if (k < spec.projections.size() && explicit_rule(c.rule))
+      into.back().set_file_edges(given_edges(spec.projections[k], c.n_source, local_mask[c.target_population]));
+    else if (c.rule == Rule::from_list)  // a spike_generator reaching some neurons
+      into.back().set_file_edges(ConnectionGenerator::list_edges(
+          generator_targets(spec.stimuli[c.key - spec.projections.size()]), local_mask[c.target_population]));
   }
 
   // Thread p updates, and receives the synapses of, the p-th equal slice of

@@ -66,6 +66,9 @@ PoissonInput poisson_input(const StimulusSpec& st, std::size_t k, double rate_hz
 /// The steps from which a dc_generator's current drives its targets, and
 /// from which it no longer does.
 std::pair<Step, Step> dc_window(const StimulusSpec& st, double dt);
+/// Per group-local neuron of `g` (of a target population of `size`
+/// neurons), whether the stimulus reaches it (its `neurons`, or all).
+std::vector<std::uint8_t> stimulus_reaches(const StimulusSpec& st, const NeuronGroup& g, std::uint64_t size);
 
 struct ModelEntry;
 /// A population's parameters in the model's order: defaults, overridden by

@@ -256,4 +256,10 @@ std::vector<ConnectionGenerator::FileEdge> read_local_edges(const std::string& p
   return out;
 }
 
+std::vector<ConnectionGenerator::FileEdge> given_edges(const ProjectionSpec& p, std::uint64_t n_source,
+                                                       const std::vector<std::uint8_t>& is_local) {
+  if (p.rule == Rule::from_list) return ConnectionGenerator::list_edges(p.list, is_local);
+  return read_local_edges(p.edges_file, p.edge_population, n_source, is_local);
+}
+
 }  // namespace myelin

@@ -38,4 +38,9 @@ std::vector<ConnectionGenerator::FileEdge> read_local_edges(const std::string& p
                                                             std::uint64_t n_source,
                                                             const std::vector<std::uint8_t>& is_local);
 
+/// The given edges of a from_file or from_list projection into the targets
+/// marked in `is_local` (see explicit_rule()).
+std::vector<ConnectionGenerator::FileEdge> given_edges(const ProjectionSpec& p, std::uint64_t n_source,
+                                                       const std::vector<std::uint8_t>& is_local);
+
 }  // namespace myelin

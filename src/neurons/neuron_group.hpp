@@ -29,6 +29,8 @@ struct PoissonInput {
   Step delay = 1;
   Step start = 0, stop = 0;  ///< emission steps start <= e < stop
   std::uint32_t key1 = 0;    ///< purpose_key(Purpose::poisson, stimulus index)
+  /// Per group-local neuron, whether the train reaches it; empty: all do.
+  std::vector<std::uint8_t> reaches;
 };
 
 /// A step change in a neuron's direct current (dc_generator on/off).
@@ -186,7 +188,8 @@ class GroupImpl final : public NeuronGroup {
       slot[0] = 0;
       slot[1] = 0;
     }
-    for (const PoissonInput& p : poisson) add_poisson<NB>(p, ctx.seed, gids[i], c0, n, &in[p.weight < 0.f ? 1 : 0][0][j]);
+    for (const PoissonInput& p : poisson)
+      if (p.reaches.empty() || p.reaches[i]) add_poisson<NB>(p, ctx.seed, gids[i], c0, n, &in[p.weight < 0.f ? 1 : 0][0][j]);
   }
 
   template <std::size_t NB>

@@ -458,6 +458,24 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
                     m.recorders.push_back(r);
                   }),
                   "recorder[0].interval"));
+  // Listed connections and the neurons a stimulus names.
+  const auto listed = [](ModelSpec& m) {
+    m.projections[0].rule = Rule::from_list;
+    m.projections[0].list = {{0, 1}, {0, 24}, {}, {}};
+  };
+  EXPECT_EQ(bad([&](ModelSpec& m) { listed(m); }), "accepted");
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.sources = {0, 100}; }),
+                  "projection[0].sources[1] = 100: expected a node id below E's size 100"));
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.targets = {0, 25}; }), "targets[1] = 25"));
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.sources = {0}; }),
+                  "sources = 1 entries: expected one per target (2 entries)"));
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.weights = {1.0}; }), "weights = 1 entries"));
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.delays = {1.0, 0.01}; }),
+                  "delays[1] = 0.01: expected a delay of at least dt"));
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { listed(m), m.projections[0].list.weights = {1.0, NAN}; }), "weights[1]"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.stimuli[0].neurons = {3}; }), "stimulus[0].neurons"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.stimuli[0].targets = {"E"}, m.stimuli[0].neurons = {100}; }),
+                  "neurons = 100: expected node ids below E's size 100"));
   // A Simulation refuses before it builds anything.
   {
     RunOptions o = quiet("too_small");
@@ -476,6 +494,88 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
   EXPECT_THROW(Simulation(m, Context(MPI_COMM_WORLD, 1), quiet("refused")), InputError);
 }
 
+TEST(Api, ConnectionsComeBackAsTheRuleMadeThemAndAListRebuildsThem) {
+  // Every projection of the api model, read back, then given as from_list
+  // projections: the same network, so the same spikes.
+  const ModelSpec m = api_model();
+  Simulation sim(m, Context(MPI_COMM_WORLD, 2), quiet("listed"));
+  ModelSpec listed = m;
+  for (std::size_t k = 0; k < m.projections.size(); ++k) {
+    const Connections c = sim.connections(k);
+    const std::size_t n_target = m.populations[*m.population_index(m.projections[k].target)].size;
+    ASSERT_EQ(c.sources.size(), m.projections[k].count * n_target) << k;
+    EXPECT_TRUE(std::is_sorted(c.targets.begin(), c.targets.end()));
+    for (double d : c.delays) EXPECT_TRUE(d >= 0.5 && d <= 3.0);
+    ProjectionSpec& p = listed.projections[k];
+    p.rule = Rule::from_list;
+    p.list = {c.sources, c.targets, c.weights, c.delays};
+  }
+  EXPECT_EQ(sim.connections(1).weights[0], 40.0);
+  EXPECT_EQ(sim.connections(2).weights[0], -30.0);
+  sim.run_until(300.0);
+  // Plastic weights are those reached now.
+  const Connections after = sim.connections(0);
+  const std::size_t changed = static_cast<std::size_t>(std::count_if(
+      after.weights.begin(), after.weights.end(), [](double w) { return w != 30.0; }));
+  EXPECT_GT(changed, after.weights.size() / 2);
+  Simulation again(listed, Context(MPI_COMM_WORLD, 1), quiet("listed_again"));
+  again.run_until(300.0);
+  EXPECT_EQ(sim.spikes().node_ids, again.spikes().node_ids);
+  EXPECT_EQ(sim.spikes().times, again.spikes().times);
+  EXPECT_EQ(again.connections(0).weights, after.weights);
+}
+
+TEST(Api, AStimulusReachesOnlyTheNeuronsItNames) {
+  ModelSpec m = test::model_from(R"(
+[run]
+dt = 0.1
+[[population]]
+name = "E"
+model = "iaf_psc_exp"
+size = 6
+[[population]]
+name = "P"
+model = "parrot_neuron"
+size = 4
+[[stimulus]]
+name = "drive"
+type = "poisson_generator"
+targets = "E"
+neurons = [1, 4]
+rate = 20000.0
+weight = 20.0
+[[stimulus]]
+name = "current"
+type = "dc_generator"
+targets = "E"
+neurons = [2]
+amplitude = 1000.0
+[[stimulus]]
+name = "cue"
+type = "spike_generator"
+targets = "P"
+neurons = [3, 0]
+spike_times = [5.0, 7.0]
+weight = 1.0
+[[recorder]]
+type = "spikes"
+)",
+                               "targeted");
+  Simulation sim(m, Context(MPI_COMM_WORLD, 2), quiet("targeted"));
+  sim.run_until(200.0);
+  const SpikeTrains s = sim.spikes();
+  std::vector<int> fired(6, 0);
+  for (auto id : s.node_ids[0]) fired[id] = 1;
+  EXPECT_EQ(fired, (std::vector<int>{0, 1, 1, 0, 1, 0}));
+  EXPECT_EQ(s.node_ids[1], (std::vector<std::uint64_t>{0, 3, 0, 3}));
+  EXPECT_EQ(s.times[1], (std::vector<double>{6.0, 6.0, 8.0, 8.0}));
+  sim.set_amplitude("current", 0.0);
+  sim.set_rate("drive", 0.0);
+  sim.clear_spikes();
+  sim.run_until(400.0);
+  EXPECT_TRUE(sim.spikes().node_ids[0].empty());
+}
+
 TEST(Api, TheCatalogueListsModelsWithUnitsAndDefaults) {
   const auto neurons = neuron_catalogue();
   const auto it = std::find_if(neurons.begin(), neurons.end(), [](const ModelInfo& m) { return m.name == "iaf_psc_alpha"; });
@@ -488,7 +588,7 @@ TEST(Api, TheCatalogueListsModelsWithUnitsAndDefaults) {
   EXPECT_EQ(it->state.front().name, "V_m");
   const auto synapses = synapse_catalogue();
   EXPECT_GE(synapses.size(), 6u);
-  EXPECT_EQ(connection_rule_catalogue().size(), 7u);
+  EXPECT_EQ(connection_rule_catalogue().size(), 8u);
 }
 
 TEST(Api, ADcAmplitudeChangesFromNowOn) {
