@@ -21,5 +21,28 @@ for k in a.files:
 PY
   then ok; else bad "$n ranks differ from one"; fi
 done
+# A PyNN script (views, an assembly, listed and drawn connections, Poisson
+# sources, spikes and v) on pyNN.myelin: 2 ranks write what 1 rank writes.
+pynn=$REPO/python/tests/pynn_scripts/connectors.py
+for n in 1 2; do
+  mkdir -p pynn$n
+  "${MPIRUN[@]}" -np $n /usr/bin/python3 "$REPO/python/tests/run_pynn.py" "$pynn" myelin --output pynn$n > pynn$n.log 2>&1 \
+    || { cat pynn$n.log; bad "PyNN script on $n rank(s) failed"; }
+done
+if /usr/bin/python3 - pynn1 pynn2 <<'PY'
+import json, sys
+import neo
+import numpy as np
+a, b = sys.argv[1:]
+assert json.load(open(f"{a}/connector_counts.json")) == json.load(open(f"{b}/connector_counts.json"))
+for pop in ("A", "B"):
+    sa, sb = (neo.io.PickleIO(f"{d}/connectors_{pop}.pkl").read_block().segments[0] for d in (a, b))
+    assert sum(len(t) for t in sa.spiketrains) > 10, pop
+    for x, y in zip(sa.spiketrains, sb.spiketrains):
+        assert np.array_equal(x.magnitude, y.magnitude), pop
+    for x, y in zip(sa.analogsignals, sb.analogsignals):
+        assert np.array_equal(np.asarray(x), np.asarray(y)), pop
+PY
+then ok; else bad "the PyNN script on 2 ranks differs from 1 rank"; fi
 echo "python mpi tests: $passes passed, $fails failed"
 [[ $fails -eq 0 ]]

@@ -35,4 +35,13 @@ site=$(echo prefix/lib/python3.*/dist-packages)
 [ -f "$site/myelin/__init__.py" ] || bad "the Python package is not installed under prefix/lib/python3.X/dist-packages"
 (cd / && PYTHONPATH="$WORK/$site" /usr/bin/python3 -c "import myelin; assert myelin.__file__.startswith('$WORK'); print('python: myelin', myelin.__version__)") \
   || bad "the installed Python package does not import"
-echo "PASS: installed, found with find_package(myelin), built and ran on 1 and 2 ranks; the Python package imports"
+# pyNN.myelin through the installed .pth file, as Debian's python3 reads
+# it in its site directory (site.addsitedir processes .pth files the same).
+[ -f "$site/myelin-pynn.pth" ] && [ -f "$site/pyNN_myelin/__init__.py" ] || bad "pyNN.myelin is not installed"
+(cd / && /usr/bin/python3 -c "
+import site; site.addsitedir('$WORK/$site')
+import pyNN.myelin as sim
+assert sim.__file__.startswith('$WORK'), sim.__file__
+sim.setup(); p = sim.Population(2, sim.IF_curr_exp(i_offset=1.0)); p.record('spikes'); sim.run(50.0)
+assert p.mean_spike_count() > 0; print('python: pyNN.myelin runs')") || bad "the installed pyNN.myelin does not run"
+echo "PASS: installed, found with find_package(myelin), built and ran on 1 and 2 ranks; the Python package and pyNN.myelin import"
