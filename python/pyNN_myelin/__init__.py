@@ -41,7 +41,8 @@ logger = logging.getLogger("PyNN")
 def list_standard_models():
     """The StandardCellType classes pyNN.myelin has."""
     return [obj.__name__ for obj in globals().values()
-            if isinstance(obj, type) and issubclass(obj, StandardCellType) and obj is not StandardCellType]
+            if isinstance(obj, type) and issubclass(obj, StandardCellType) and obj is not StandardCellType
+            and not getattr(obj, "unsupported", False)]
 
 
 def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params):

@@ -290,3 +290,25 @@ class ACSource(electrodes.ACSource):
 class NoisyCurrentSource(electrodes.NoisyCurrentSource):
     def __init__(self, *args, **kwargs):
         raise NotImplementedError("pyNN.myelin: NoisyCurrentSource is not supported (myelin has no noise_generator)")
+
+
+def _unsupported(base):
+    """A stand-in for a PyNN standard type myelin lacks: constructing it
+    raises NotImplementedError naming it (rather than AttributeError)."""
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(f"pyNN.myelin: {base.__name__} is not supported (myelin has no such model; "
+                                  "see the PyNN table in myelin's README)")
+    return type(base.__name__, (base,), {"__init__": __init__, "__doc__": base.__doc__, "unsupported": True})
+
+
+def _stand_ins():
+    import inspect
+    from pyNN.models import BaseModelType
+    here = globals()
+    for module in (cells, synapses, electrodes):
+        for name, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, BaseModelType) and obj.__module__ == module.__name__ and name not in here:
+                here[name] = _unsupported(obj)
+
+
+_stand_ins()

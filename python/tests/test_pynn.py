@@ -99,6 +99,10 @@ class PyNNMyelin(unittest.TestCase):
         cells = sim.Population(3, sim.IF_curr_exp(), label="c")
         with self.assertRaisesRegex(NotImplementedError, "ACSource"):
             sim.ACSource(amplitude=1.0)
+        with self.assertRaisesRegex(NotImplementedError, "HH_cond_exp is not supported"):
+            sim.HH_cond_exp()
+        self.assertNotIn("HH_cond_exp", sim.list_standard_models())
+        self.assertIn("EIF_cond_exp_isfa_ista", sim.list_standard_models())
         with self.assertRaisesRegex(NotImplementedError, "w_min != 0"):
             sim.AdditiveWeightDependence(w_min=0.1, w_max=1.0)
         cells[0:1].set(tau_m=5.0)
