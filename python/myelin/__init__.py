@@ -42,7 +42,7 @@ from . import _myelin
 __all__ = [
     "InputError", "ModelSpec", "Value", "load_model", "check", "neuron_models", "synapse_models",
     "Population", "Projection", "PoissonGenerator", "SpikeGenerator", "DCGenerator", "SpikeRecorder",
-    "StateRecorder", "context", "Simulation", "to_neo",
+    "StateRecorder", "context", "Simulation", "Samples", "to_neo",
 ]
 
 
@@ -174,11 +174,72 @@ def Simulation(spec, comm=None, threads=0, output_dir=None, **options):
     return _myelin.Simulation(spec, context(comm, threads), o)
 
 
-def to_neo(sim, spec=None, t_stop=None):
+class Samples:
+    """Keeps what a Simulation's state recorders sample, for arrays or Neo::
+
+        samples = myelin.Samples(sim)   # before running
+        sim.run_until(100.0)
+        times, nodes, values = samples.get("E", "V_m")
+        block = myelin.to_neo(sim, samples)
+
+    Each rank receives its own neurons' samples; get() is collective under
+    MPI (mpi4py) and gives every rank all of them."""
+
+    def __init__(self, sim):
+        self._chunks = []
+        self._spec = sim.spec
+        sim.on_samples(lambda *arrays: self._chunks.append(arrays))
+
+    def _recorder_variables(self, population):
+        for r in self._spec.recorders:
+            if r.type == "state" and (not r.populations or population in r.populations):
+                return list(r.variables)
+        raise InputError(f"Samples.get: population = {population!r}: expected a population a state recorder records")
+
+    def get(self, population, variable, comm=None):
+        """(times ms, node ids, values[time, node]) of one variable of one population."""
+        import numpy as np
+        names = [p.name for p in self._spec.populations]
+        variables = self._recorder_variables(population)
+        if variable not in variables:
+            raise InputError(f"Samples.get: variable = {variable!r}: expected one of {', '.join(variables)}")
+        chunks = self._chunks
+        if comm is None:
+            from mpi4py import MPI
+            comm = MPI.COMM_WORLD
+        if comm.Get_size() > 1:
+            chunks = [c for part in comm.allgather(chunks) for c in part]
+        if not chunks:
+            return np.zeros(0), np.zeros(0, dtype=np.uint64), np.zeros((0, 0))
+        pop, node, var, time, value = (np.concatenate([c[k] for c in chunks]) for k in range(5))
+        keep = (pop == names.index(population)) & (var == variables.index(variable))
+        times, t_index = np.unique(time[keep], return_inverse=True)
+        nodes, n_index = np.unique(node[keep], return_inverse=True)
+        values = np.full((times.size, nodes.size), np.nan)
+        values[t_index, n_index] = value[keep]
+        return times, nodes, values
+
+
+def _unit(spec, population, variable):
+    """The unit of a population's state variable, from the catalogue."""
+    model = next(p.model for p in spec.populations if p.name == population)
+    for m in neuron_models():
+        if m.name == model:
+            for v in m.state:
+                if v.name == variable:
+                    return v.unit or "dimensionless"
+    return "dimensionless"
+
+
+def to_neo(sim, samples=None, spec=None, t_stop=None):
     """The kept spikes as a neo.Block with one Segment holding a SpikeTrain
-    per neuron (annotated with its population and node id)."""
+    per neuron (annotated with its population and node id), and with a
+    Samples collector the sampled state: an AnalogSignal per population
+    and variable (channels: the recorded node ids)."""
     import neo
     import quantities as pq
+    if isinstance(samples, ModelSpec):  # to_neo(sim, spec) before Samples existed
+        spec, samples = samples, None
     spec = sim.spec if spec is None else spec
     t_stop = sim.time if t_stop is None else t_stop
     seg = neo.Segment(name="myelin")
@@ -189,6 +250,18 @@ def to_neo(sim, spec=None, t_stop=None):
             by_node[int(i)].append(t)
         for node, ts in enumerate(by_node):
             seg.spiketrains.append(neo.SpikeTrain(ts * pq.ms, t_stop=t_stop * pq.ms, population=pop, node_id=node))
+    for r in spec.recorders if samples is not None else []:
+        if r.type != "state":
+            continue
+        for pop in r.populations or [p.name for p in spec.populations]:
+            for var in r.variables:
+                times, nodes, values = samples.get(pop, var)
+                if times.size == 0:
+                    continue
+                units = _unit(spec, pop, var)
+                seg.analogsignals.append(neo.AnalogSignal(
+                    values, units=units, t_start=times[0] * pq.ms, sampling_period=r.interval * pq.ms, name=var,
+                    population=pop, array_annotations={"node_id": nodes}))
     block = neo.Block(name=spec.name)
     block.segments.append(seg)
     return block

@@ -182,13 +182,23 @@ class Module(unittest.TestCase):
         spec = coded()
         spec.recorders.append(myelin.StateRecorder("I", ["V_m"], neurons=2, interval=1.0))
         sim = myelin.Simulation(spec, threads=1, output_dir=os.path.join(self.dir, "out"))
+        samples = myelin.Samples(sim)
         sim.run_until(20.0)
         summary = sim.finish()
         self.assertEqual(summary["neurons"], 200)
         for f in ("spikes.h5", "V_m.h5", "summary.json"):
             self.assertTrue(os.path.exists(os.path.join(self.dir, "out", f)), f)
-        block = myelin.to_neo(sim)
+        block = myelin.to_neo(sim, samples)
         self.assertEqual(len(block.segments[0].spiketrains), 200)
+        (v,) = block.segments[0].analogsignals
+        self.assertEqual((v.shape, str(v.units.dimensionality), float(v.t_start)), ((20, 2), "mV", 1.0))
+        times, nodes, values = samples.get("I", "V_m")
+        self.assertEqual(list(nodes), [0, 1])
+        self.assertTrue(np.array_equal(values, np.asarray(v)))
+        with self.assertRaisesRegex(myelin.InputError, "expected one of V_m"):
+            samples.get("I", "g_ex")
+        with self.assertRaisesRegex(myelin.InputError, "a population a state recorder records"):
+            samples.get("E", "V_m")
         self.assertEqual(sim.spec.populations[1].name, "I")
 
     def test_the_catalogue_lists_models(self):
