@@ -16,33 +16,31 @@ _CURRENT = {"v": "V_m", "isyn_exc": "I_syn_ex", "isyn_inh": "I_syn_in"}
 _COND = {"v": "V_m", "gsyn_exc": "g_ex", "gsyn_inh": "g_in"}
 _SCALES = {"gsyn_exc": 1000.0, "gsyn_inh": 1000.0, "isyn_exc": 1000.0, "isyn_inh": 1000.0, "w": 1000.0}
 
-_LIF_CURR = (
-    ("v_rest", "E_L"),
-    ("v_reset", "V_reset"),
-    ("cm", "C_m", 1000.0),
-    ("tau_m", "tau_m"),
-    ("tau_refrac", "t_ref"),
-    ("tau_syn_E", "tau_syn_ex"),
-    ("tau_syn_I", "tau_syn_in"),
-    ("v_thresh", "V_th"),
-    ("i_offset", "I_e", 1000.0),
-)
+class _CurrentBasedLIF:
+    """What pyNN.nest's current-based LIF translations share."""
+    translations = build_translations(
+        ("v_rest", "E_L"),
+        ("v_reset", "V_reset"),
+        ("cm", "C_m", 1000.0),
+        ("tau_m", "tau_m"),
+        ("tau_refrac", "t_ref"),
+        ("tau_syn_E", "tau_syn_ex"),
+        ("tau_syn_I", "tau_syn_in"),
+        ("v_thresh", "V_th"),
+        ("i_offset", "I_e", 1000.0),
+    )
+    variable_map = _CURRENT
+    scale_factors = _SCALES
 
 
-class IF_curr_alpha(cells.IF_curr_alpha):
+class IF_curr_alpha(_CurrentBasedLIF, cells.IF_curr_alpha):
     __doc__ = cells.IF_curr_alpha.__doc__
-    translations = build_translations(*_LIF_CURR)
     myelin_model = "iaf_psc_alpha"
-    variable_map = _CURRENT
-    scale_factors = _SCALES
 
 
-class IF_curr_exp(cells.IF_curr_exp):
+class IF_curr_exp(_CurrentBasedLIF, cells.IF_curr_exp):
     __doc__ = cells.IF_curr_exp.__doc__
-    translations = build_translations(*_LIF_CURR)
     myelin_model = "iaf_psc_exp"
-    variable_map = _CURRENT
-    scale_factors = _SCALES
 
 
 class IF_cond_exp(cells.IF_cond_exp):
@@ -99,9 +97,9 @@ class Izhikevich(cells.Izhikevich):
     receptor_scale = 1e-3  # weights are voltage jumps in mV: undo the nA -> pA factor
 
 
+# Independent Poisson trains, one per cell: parrot_neurons driven by
+# poisson_generators (one per distinct rate), as pyNN.nest does it.
 class SpikeSourcePoisson(cells.SpikeSourcePoisson):
-    """Independent Poisson trains, one per cell (a parrot_neuron population
-    driven by a poisson_generator in myelin, as pyNN.nest does it)."""
     __doc__ = cells.SpikeSourcePoisson.__doc__
     translations = build_translations(("rate", "rate"), ("start", "start"), ("duration", "duration"))
     myelin_model = "parrot_neuron"
@@ -109,9 +107,9 @@ class SpikeSourcePoisson(cells.SpikeSourcePoisson):
     scale_factors = {}
 
 
+# Given spike times per cell: parrot_neurons fed by spike_generators (one
+# per distinct train).
 class SpikeSourceArray(cells.SpikeSourceArray):
-    """Given spike times per cell (parrot_neuron cells fed by
-    spike_generators, one per distinct train)."""
     __doc__ = cells.SpikeSourceArray.__doc__
     translations = build_translations(("spike_times", "spike_times"))
     myelin_model = "parrot_neuron"
@@ -132,9 +130,9 @@ class StaticSynapse(synapses.StaticSynapse):
         return _minimum_delay()
 
 
+# Tsodyks-Markram depression and facilitation as NEST's tsodyks2_synapse
+# (u and x per synapse; the PSC's shape is the cell's).
 class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
-    """Tsodyks-Markram depression and facilitation as NEST's
-    tsodyks2_synapse (u and x per synapse; PSC shape from the cell)."""
     __doc__ = synapses.TsodyksMarkramSynapse.__doc__
     translations = build_translations(
         ("weight", "weight", 1000.0),
@@ -149,10 +147,10 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
         return _minimum_delay()
 
 
+# Pair-based STDP as NEST's stdp_synapse (all-to-all pairing), with the
+# weight dependences it has; pairs are timed with the delay dendritic
+# (dendritic_delay_fraction = 1, NEST's) or axonal (0, Brian2's).
 class STDPMechanism(synapses.STDPMechanism):
-    """Pair-based STDP as NEST's stdp_synapse (all-to-all pairing), with the
-    weight dependences it has; pairs are timed with the delay dendritic
-    (dendritic_delay_fraction = 1, NEST's) or axonal (0, Brian2's)."""
     __doc__ = synapses.STDPMechanism.__doc__
     base_translations = build_translations(
         ("weight", "weight", 1000.0),
@@ -175,41 +173,38 @@ class STDPMechanism(synapses.STDPMechanism):
         return _minimum_delay()
 
 
-def _zero_w_min(cls):
-    def __init__(self, w_min=0.0, w_max=1.0, **kw):
-        if w_min != 0:
-            raise NotImplementedError(f"pyNN.myelin: {cls.__name__} with w_min != 0 (NEST's stdp_synapse has w_min = 0)")
-        cls.__bases__[0].__init__(self, w_min, w_max, **kw)
-    return __init__
-
-
-class AdditiveWeightDependence(synapses.AdditiveWeightDependence):
-    __doc__ = synapses.AdditiveWeightDependence.__doc__
+class _StdpSynapseBound:
+    """The weight dependences of NEST's stdp_synapse: a bound Wmax (pA or
+    nS) and a lower bound of 0."""
     translations = build_translations(("w_max", "Wmax", 1000.0), ("w_min", "w_min_unused"))
+
+    def __init__(self, w_min=0.0, w_max=1.0, **kwargs):
+        if w_min != 0:
+            raise NotImplementedError(
+                f"pyNN.myelin: {type(self).__name__} with w_min != 0 (NEST's stdp_synapse has w_min = 0)")
+        super().__init__(w_min=w_min, w_max=w_max, **kwargs)
+
+
+class AdditiveWeightDependence(_StdpSynapseBound, synapses.AdditiveWeightDependence):
+    __doc__ = synapses.AdditiveWeightDependence.__doc__
     extra_parameters = {"mu_plus": 0.0, "mu_minus": 0.0}
 
 
-class MultiplicativeWeightDependence(synapses.MultiplicativeWeightDependence):
+class MultiplicativeWeightDependence(_StdpSynapseBound, synapses.MultiplicativeWeightDependence):
     __doc__ = synapses.MultiplicativeWeightDependence.__doc__
-    translations = build_translations(("w_max", "Wmax", 1000.0), ("w_min", "w_min_unused"))
     extra_parameters = {"mu_plus": 1.0, "mu_minus": 1.0}
 
 
-class AdditivePotentiationMultiplicativeDepression(synapses.AdditivePotentiationMultiplicativeDepression):
+class AdditivePotentiationMultiplicativeDepression(_StdpSynapseBound,
+                                                   synapses.AdditivePotentiationMultiplicativeDepression):
     __doc__ = synapses.AdditivePotentiationMultiplicativeDepression.__doc__
-    translations = build_translations(("w_max", "Wmax", 1000.0), ("w_min", "w_min_unused"))
     extra_parameters = {"mu_plus": 0.0, "mu_minus": 1.0}
 
 
-class GutigWeightDependence(synapses.GutigWeightDependence):
+class GutigWeightDependence(_StdpSynapseBound, synapses.GutigWeightDependence):
     __doc__ = synapses.GutigWeightDependence.__doc__
     translations = build_translations(
         ("w_max", "Wmax", 1000.0), ("w_min", "w_min_unused"), ("mu_plus", "mu_plus"), ("mu_minus", "mu_minus"))
-
-
-for _cls in (AdditiveWeightDependence, MultiplicativeWeightDependence,
-             AdditivePotentiationMultiplicativeDepression):
-    _cls.__init__ = _zero_w_min(_cls)
 
 
 def _alpha(**p):
