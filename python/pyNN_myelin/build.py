@@ -165,7 +165,11 @@ def _add_recorders(spec, state):
         spec.recorders.append(myelin.SpikeRecorder(spiking))
 
 
-def build_simulation(state):
+def _network_spec(state):
+    """Populations and projections declared so far. Connections are drawn
+    from streams keyed by projection index and target gid, and later
+    declarations only append, so this gives the final network's
+    connections for what exists now."""
     spec = myelin.ModelSpec("pynn")
     spec.run.dt = state.dt
     spec.run.seed = state.seed
@@ -173,6 +177,18 @@ def build_simulation(state):
         _add_population(spec, pop, state)
     for prj in state.projections:
         _add_projection(spec, prj)
+    return spec
+
+
+def preview_connections(state, prj):
+    """The connections a projection myelin draws itself will have, before
+    the network is built: from a network of what is declared so far."""
+    sim = myelin.Simulation(_network_spec(state), comm=state.comm, threads=state.threads, progress=False)
+    return [(a, b, sim.connections(k)) for (a, b), k in prj._spec_indices]
+
+
+def build_simulation(state):
+    spec = _network_spec(state)
     for k, source in enumerate(state.current_sources):
         _add_current(spec, source, k, state)
     _add_recorders(spec, state)

@@ -10,6 +10,8 @@ PopulationView or Assembly is connected by PyNN's own connector code, and
 the connections go to myelin as listed ones (from_list), one per pair of
 populations.
 """
+import operator
+
 import numpy as np
 
 from pyNN import common, connectors, errors, random
@@ -30,13 +32,20 @@ _NATIVE = {
 
 
 def native_value(value, scale):
-    """A myelin Value for a PyNN parameter that is a number or a normal,
-    clipped normal or uniform RandomDistribution (times `scale`); None for
-    anything else."""
+    """A myelin Value for a PyNN parameter (a LazyArray whose only
+    operations are the translation's scalings) that is a number or a
+    normal, clipped normal or uniform RandomDistribution, times `scale`;
+    None for anything else."""
     import myelin
     v = value.base_value if hasattr(value, "base_value") else value
-    if hasattr(value, "operations") and value.operations:
-        return None
+    for op in getattr(value, "operations", []):
+        f, arg = op[0], op[1] if len(op) > 1 else None
+        if f is operator.mul and np.isscalar(arg):
+            scale *= arg
+        elif f is operator.truediv and np.isscalar(arg):
+            scale /= arg
+        else:
+            return None
     if isinstance(v, (int, float, np.floating, np.integer)):
         return myelin.Value(float(v) * scale)
     if isinstance(v, random.RandomDistribution):
@@ -182,12 +191,15 @@ class Projection(common.Projection):
     # -- PyNN's queries ---------------------------------------------------
 
     def _connections(self):
-        """[(pre population, post population, {sources, targets, weights, delays})] as they are now."""
+        """[(pre population, post population, {sources, targets, weights, delays})] as they are now
+        (before the first run, a projection myelin draws is drawn in a
+        network of what is declared so far: a build of that much)."""
         state = simulator.state
         if state.sim is None and self.native is None:
             return [(a, b, l) for (a, b), l in self.lists.items()]
         if state.sim is None:
-            state.build_now("reading the connections of a projection with a native connector")
+            from .build import preview_connections
+            return preview_connections(state, self)
         return [(a, b, state.sim.connections(k)) for (a, b), k in self._spec_indices]
 
     def __len__(self):
@@ -246,16 +258,26 @@ class Projection(common.Projection):
 
     def _set_attributes(self, parameter_space):
         simulator.state.require_unbuilt("setting weights or delays of a projection")
+        names = list(parameter_space.keys())
+        for name in names:
+            if name not in ("weight", "delay"):
+                raise NotImplementedError(f"pyNN.myelin: setting '{name}' per connection")
         if self.native is not None:
-            raise NotImplementedError("pyNN.myelin: Projection.set() on a projection myelin draws itself "
-                                      "(set weight and delay in the synapse type instead)")
+            values = {n: native_value(parameter_space[n], self.weight_scale if n == "weight" else 1.0) for n in names}
+            if all(v is not None for v in values.values()):
+                if "weight" in values:
+                    self._check_sign(values["weight"])
+                self.native.update(values)
+                return
+            # Values per connection: let PyNN draw the connections as a list.
+            self.native = None
+            self._connector.connect(self)
+            self.lists = self._group_lists()
         parameter_space.evaluate(simplify=False)
         for (a, b), l in self.lists.items():
             i = self._index_in(self.pre, a, l["sources"])
             j = self._index_in(self.post, b, l["targets"])
             for name, value in parameter_space.items():
-                if name not in ("weight", "delay"):
-                    raise NotImplementedError(f"pyNN.myelin: setting '{name}' per connection")
                 v = np.asarray(value, dtype=float)
                 v = v[i, j] if v.ndim == 2 else np.broadcast_to(v, i.shape)
                 l["weights" if name == "weight" else "delays"] = v * (self.weight_scale if name == "weight" else 1.0)

@@ -71,7 +71,7 @@ class State(common.control.BaseState):
     def run_until(self, tstop):
         tstop = self.on_grid(tstop)
         if self.sim is None:
-            self.build_now("run()")
+            self.build_now()
         if tstop > self.t:
             from .build import collect_samples
             self.sim.run_until(tstop)
@@ -80,8 +80,8 @@ class State(common.control.BaseState):
         self.t = tstop
         self.running = True
 
-    def build_now(self, why):
-        """Builds the network at t = 0 (the first run, or a query that needs it)."""
+    def build_now(self):
+        """Builds the network at t = 0 (at the first run)."""
         from .build import build_simulation
         self.sim = build_simulation(self)
 

@@ -55,6 +55,16 @@ class PyNNMyelin(unittest.TestCase):
         self.assertEqual([list(st.magnitude) for st in block.segments[1].spiketrains], first)
         self.assertEqual(prj.get("weight", format="list"), weights)
 
+    def test_connections_read_before_run_are_those_built(self):
+        _, cells, prj = network()
+        self.assertIsNotNone(prj.native)  # drawn by myelin, not by PyNN
+        before = prj.get(["weight", "delay"], format="list")
+        more = sim.Population(5, sim.IF_curr_exp(), label="more")  # declared afterwards
+        sim.Projection(cells, more, sim.FixedNumberPreConnector(3), sim.StaticSynapse(weight=0.1))
+        sim.run(10.0)
+        self.assertEqual(prj.get(["weight", "delay"], format="list"), before)
+        self.assertEqual(len(prj), len(before))
+
     def test_weights_and_delays_come_back_in_pynn_units(self):
         _, _, prj = network()
         w, d = prj.get(["weight", "delay"], format="array")
@@ -68,6 +78,17 @@ class PyNNMyelin(unittest.TestCase):
         self.assertEqual(sorted(inh.get(["weight", "delay"], format="list")), [(0, 1, 0.01, 1.5), (2, 3, 0.02, 2.0)])
         inh.set(weight=0.03)
         self.assertEqual([c[2] for c in inh.get("weight", format="list")], [0.03, 0.03])
+        # A projection myelin draws takes a constant or a distribution as it
+        # is; values per connection turn it into a listed one.
+        drawn = sim.Projection(cells, cells, sim.FixedNumberPreConnector(2), receptor_type="excitatory")
+        drawn.set(weight=0.02, delay=sim.RandomDistribution("uniform", low=1.0, high=2.0))
+        self.assertEqual(drawn.native["weight"].lower, 20.0)
+        drawn.set(weight=np.arange(16.0).reshape(4, 4) * 0.001)
+        self.assertIsNone(drawn.native)
+        w = drawn.get("weight", format="array")
+        present = ~np.isnan(w)
+        self.assertEqual(int(present.sum()), 8)
+        self.assertTrue(np.allclose(w[present], (np.arange(16.0).reshape(4, 4) * 0.001)[present]))
 
     def test_changes_between_runs(self):
         src, cells, _ = network()
