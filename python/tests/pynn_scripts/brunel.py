@@ -18,7 +18,9 @@ sim.setup(timestep=dt, min_delay=delay, max_delay=delay, rng_seed=2000)
 g, eta, epsilon = 5.0, 2.0, 0.1
 n_exc, n_inh = 4 * options.order, options.order
 c_exc, c_inh = int(epsilon * n_exc), int(epsilon * n_inh)
-tau_m, theta, j = 20.0, 20.0, 0.1  # ms, mV above rest, mV PSP amplitude
+# J C_E = 100 mV as in the paper (J = 0.1 mV, C_E = 1000), whatever the
+# size, so recurrent inhibition keeps the network asynchronous irregular.
+tau_m, theta, j = 20.0, 20.0, 100.0 / c_exc  # ms, mV above rest, mV PSP amplitude
 cm = 0.25  # nF; a PSC of weight w (nA) with tau_syn 0.5 ms moves v by about w * tau_syn / cm
 tau_syn = 0.5
 w_exc = j * cm / tau_syn  # nA
