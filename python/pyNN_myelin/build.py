@@ -107,8 +107,9 @@ def _add_projection(spec, prj):
     if prj.native is not None:
         n = dict(prj.native)
         rule = n.pop("rule")
-        spec.projections.append(myelin.Projection(prj.pre._myelin_name, prj.post._myelin_name, rule, **n, **common))
-        prj._spec_indices.append(((prj.pre, prj.post), len(spec.projections) - 1))
+        for a, b in prj.native_pairs:
+            spec.projections.append(myelin.Projection(a._myelin_name, b._myelin_name, rule, **n, **common))
+            prj._spec_indices.append(((a, b), len(spec.projections) - 1))
         return
     for (a, b), l in prj.lists.items():
         spec.projections.append(myelin.Projection(a._myelin_name, b._myelin_name, "from_list", sources=l["sources"],

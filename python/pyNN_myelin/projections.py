@@ -1,10 +1,12 @@
 """Projection for myelin.
 
-Where pre and post are whole Populations and the connector is one that
-myelin draws itself (AllToAll, OneToOne, FixedProbability, FixedNumberPre,
-FixedNumberPost, FixedTotalNumber) with constant or normal/uniform
-weights and delays, the projection becomes one of myelin's own connection
-rules: drawn in parallel on the ranks that need it, never in Python. Any
+Where pre and post are whole Populations (or Assemblies of them, for
+the rules that draw each pair of populations alike) and the connector is
+one that myelin draws itself (AllToAll, OneToOne, FixedProbability,
+FixedNumberPre, FixedNumberPost, FixedTotalNumber) with constant or
+normal/uniform weights and delays, the projection becomes myelin's own
+connection rules: drawn in parallel on the ranks that need it, never in
+Python. Any
 other connector (FromList, FromFile, distance-dependent, array, ...) or a
 PopulationView or Assembly is connected by PyNN's own connector code, and
 the connections go to myelin as listed ones (from_list), one per pair of
@@ -118,10 +120,32 @@ class Projection(common.Projection):
                                       "differently (current- and conductance-based, or Izhikevich)")
         return types[0]
 
-    def _native_rule(self):
+    def _native_pairs(self, rule):
+        """The (pre, post) Populations a native rule connects: the two
+        Populations, or those of an Assembly of whole Populations where the
+        rule draws per pair of populations the same (a pre-side Assembly:
+        all_to_all and pairwise_bernoulli; a post-side one: also
+        fixed_indegree). None where the rule cannot run natively."""
         from .populations import Population
+
+        def parts(group, allowed):
+            if isinstance(group, Population):
+                return [group]
+            pops = getattr(group, "populations", None)
+            if allowed and pops and all(isinstance(p, Population) for p in pops):
+                return list(pops)
+            return None
+        per_pair = rule in ("all_to_all", "pairwise_bernoulli")
+        pre = parts(self.pre, per_pair)
+        post = parts(self.post, per_pair or rule == "fixed_indegree")
+        if pre is None or post is None:
+            return None
+        return [(a, b) for a in pre for b in post]
+
+    def _native_rule(self):
         rule = _NATIVE.get(type(self._connector))
-        if rule is None or not isinstance(self.pre, Population) or not isinstance(self.post, Population):
+        self.native_pairs = self._native_pairs(rule) if rule else None
+        if self.native_pairs is None:
             return None
         params = self.synapse_type.native_parameters
         weight = native_value(params["weight"], self.weight_scale)

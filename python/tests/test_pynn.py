@@ -65,6 +65,16 @@ class PyNNMyelin(unittest.TestCase):
         self.assertEqual(prj.get(["weight", "delay"], format="list"), before)
         self.assertEqual(len(prj), len(before))
 
+    def test_an_assembly_of_populations_is_drawn_by_myelin(self):
+        src, cells, _ = network()
+        more = sim.Population(5, sim.IF_curr_exp(), label="more")
+        prj = sim.Projection(src, cells + more, sim.FixedNumberPreConnector(3), sim.StaticSynapse(weight=0.1),
+                             receptor_type="excitatory")
+        self.assertEqual([(a.label, b.label) for a, b in prj.native_pairs], [("src", "cells"), ("src", "more")])
+        self.assertEqual(len(prj), 3 * 35)
+        _, post = prj.get("weight", format="array").shape
+        self.assertEqual(post, 35)
+
     def test_weights_and_delays_come_back_in_pynn_units(self):
         _, _, prj = network()
         w, d = prj.get(["weight", "delay"], format="array")
