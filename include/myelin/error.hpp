@@ -3,6 +3,7 @@
 // output directory) becomes an InputError that names where the problem is,
 // the offending value and what was expected; the CLI prints it once and
 // exits with code 2. Anything else escaping is a bug in myelin.
+#include <csignal>
 #include <stdexcept>
 #include <string>
 
@@ -48,7 +49,9 @@ class InputError : public std::runtime_error {
 class StoppedBySignal : public std::runtime_error {
  public:
   StoppedBySignal(int signal, const std::string& phase)
-      : std::runtime_error("stopped by SIGTERM during the " + phase + "; nothing to checkpoint yet"), signal_(signal) {}
+      : std::runtime_error(std::string("stopped by ") + (signal == SIGINT ? "SIGINT" : "SIGTERM") + " during the " +
+                           phase + "; nothing to checkpoint yet"),
+        signal_(signal) {}
   int signal() const noexcept { return signal_; }
 
  private:

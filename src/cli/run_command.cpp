@@ -48,7 +48,7 @@ int run_command(const std::vector<std::string>& args) {
       "per recorded state variable (SONATA report), summary.json (sizes, times,\n"
       "real-time factor, rates, memory). A progress line goes to stderr.\n\n"
       "Checkpoints: --checkpoint-every / --checkpoint-at write checkpoint_<t>ms.h5 files\n"
-      "(everything needed to continue bit-exactly); SIGUSR1 or SIGTERM writes one at the\n"
+      "(everything needed to continue bit-exactly); SIGUSR1, SIGTERM or SIGINT writes one at the\n"
       "next safe point and stops with exit code 75. `--restore FILE|DIR` continues from\n"
       "it, on any number of ranks and threads; the model is read from the checkpoint\n"
       "unless MODEL.toml is given (its network must be the same; t_stop, stimuli and\n"
@@ -160,7 +160,8 @@ int run_command(const std::vector<std::string>& args) {
                 c.write_s > 0 ? static_cast<double>(c.bytes) / 1e6 / c.write_s : 0.0);
   if (s.stopped_by_signal) {
     std::printf("myelin: stopped by %s at %.3f ms; continue with: myelin run --restore %s\n",
-                s.stopped_by_signal == SIGTERM ? "SIGTERM" : "SIGUSR1", s.t_reached_ms,
+                s.stopped_by_signal == SIGTERM ? "SIGTERM" : s.stopped_by_signal == SIGINT ? "SIGINT" : "SIGUSR1",
+                s.t_reached_ms,
                 s.checkpoints.empty() ? "?" : s.checkpoints.back().path.c_str());
     return exit_checkpointed;
   }

@@ -28,17 +28,19 @@ StopSignals::StopSignals() {
   sa.sa_flags = SA_RESTART;  // MPI and file I/O calls are not interrupted
   sigaction(SIGUSR1, &sa, &old_usr1_);
   sigaction(SIGTERM, &sa, &old_term_);
+  sigaction(SIGINT, &sa, &old_int_);
 }
 
 StopSignals::~StopSignals() {
   sigaction(SIGUSR1, &old_usr1_, nullptr);
   sigaction(SIGTERM, &old_term_, nullptr);
+  sigaction(SIGINT, &old_int_, nullptr);
 }
 
 int StopSignals::pending() { return received; }
 
 void StopSignals::stop_if_terminated(const char* phase) {
-  if (received == SIGTERM) throw StoppedBySignal(SIGTERM, phase);
+  if (received == SIGTERM || received == SIGINT) throw StoppedBySignal(received, phase);
 }
 
 }  // namespace myelin

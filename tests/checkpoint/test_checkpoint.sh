@@ -58,7 +58,7 @@ ls killed/checkpoints/ | grep -q 'checkpoint_0000200.000ms.h5.tmp' && ok || bad 
 rm -f killed/checkpoints/checkpoint_0000100.000ms.h5 killed/checkpoints/*.tmp.*
 same mixed_ref killed "restored after kill -9"
 
-# 6. Signals: SIGUSR1 / SIGTERM stop at a safe point with a checkpoint and
+# 6. Signals: SIGUSR1 / SIGTERM / SIGINT stop at a safe point with a checkpoint and
 # exit 75; the run restored from it to 40 ms past the stop equals a run
 # straight to that time.
 signal_test() {  # NAME SIGNAL NP
@@ -91,6 +91,7 @@ signal_test() {  # NAME SIGNAL NP
 }
 signal_test usr1_np1 USR1 1
 signal_test term_np1 TERM 1
+signal_test int_np1 INT 1
 signal_test usr1_np2 USR1 2
 
 # 6b. SIGTERM during the build (2e8 synapses, seconds of building): there
@@ -123,6 +124,16 @@ rc=$?
 grep -q "stopped by SIGTERM during the build; nothing to checkpoint yet" build_term.log && ok \
   || bad "SIGTERM during the build: no message ($(cat build_term.log))"
 [[ ! -e build_term/summary.json ]] && ok || bad "SIGTERM during the build left a summary"
+# SIGINT (Ctrl-C) the same, with its own exit code 130.
+"$MYELIN" run build_term.toml -q -o build_int > build_int.log 2>&1 &
+pid=$!
+sleep 2
+kill -s INT $pid
+wait $pid
+rc=$?
+[[ $rc -eq 130 ]] && ok || bad "SIGINT during the build: exit $rc, expected 130 ($(cat build_int.log))"
+grep -q "stopped by SIGINT during the build; nothing to checkpoint yet" build_int.log && ok \
+  || bad "SIGINT during the build: no message ($(cat build_int.log))"
 
 # 7. Bad checkpoints: exit 2, a message naming the problem, no crash.
 CK=mixed_ref/checkpoints/checkpoint_0000300.000ms.h5
