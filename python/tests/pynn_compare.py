@@ -171,11 +171,13 @@ def connectors(myelin, work, m, b):
                   f"connectors: {name} {cm[name]} and {n} near {expected:.0f}")
         else:
             check(cm[name] == n, f"connectors: {name} {cm[name]} (brian2 {n})")
-    # Too few cells for distributions: the mean rates must agree.
+    # Too few cells for distributions: the spike counts must agree within
+    # their Poisson spread (4 sigma) and 10 %. Brian2 seeds its Poisson
+    # sources anew each run: B's count (40 cells at 2-3 Hz) moved from 29 to
+    # 20 between two of its runs.
     for pop in ("A", "B"):
-        rm, rb = (np.mean([len(st) for st in spiketrains(os.path.join(d, f"connectors_{pop}.pkl"))]) / 0.3
-                  for d in (m, b))
-        check(abs(rm - rb) <= 0.25 * rb + 0.5, f"connectors: {pop} fires at {rm:.2f} Hz (brian2 {rb:.2f} Hz)")
+        nm, nb = (sum(len(st) for st in spiketrains(os.path.join(d, f"connectors_{pop}.pkl"))) for d in (m, b))
+        check(abs(nm - nb) <= 4 * np.sqrt(nm + nb) + 0.1 * nb, f"connectors: {pop} fires {nm} spikes (brian2 {nb})")
 
 
 def main(argv):
