@@ -9,7 +9,7 @@ from pyNN.models import BaseCellType, BaseSynapseType
 
 import myelin
 
-from .simulator import state
+from .standardmodels import _MinimumDelay
 
 _UNITS = {"mV": "mV", "pA": "pA", "nS": "nS", "ms": "ms", "pF": "pF", "Hz": "Hz", "": "dimensionless"}
 
@@ -56,10 +56,7 @@ def native_synapse_type(model_name):
     return type(model_name, (NativeSynapseType,), {"myelin_model": model_name, "default_parameters": defaults})
 
 
-class NativeSynapseType(BaseSynapseType):
-    def _get_minimum_delay(self):
-        return state.min_delay
-
+class NativeSynapseType(_MinimumDelay, BaseSynapseType):
     def get_schema(self):
         return {name: float for name in self.default_parameters}
 

@@ -117,22 +117,22 @@ class SpikeSourceArray(cells.SpikeSourceArray):
     scale_factors = {}
 
 
-def _minimum_delay():
-    return state.dt if state.min_delay == "auto" else state.min_delay
+class _MinimumDelay:
+    """A synapse type's default delay: setup()'s min_delay ("auto" is dt by then)."""
+
+    def _get_minimum_delay(self):
+        return state.min_delay
 
 
-class StaticSynapse(synapses.StaticSynapse):
+class StaticSynapse(_MinimumDelay, synapses.StaticSynapse):
     __doc__ = synapses.StaticSynapse.__doc__
     translations = build_translations(("weight", "weight", 1000.0), ("delay", "delay"))
     myelin_model = "static_synapse"
 
-    def _get_minimum_delay(self):
-        return _minimum_delay()
-
 
 # Tsodyks-Markram depression and facilitation as NEST's tsodyks2_synapse
 # (u and x per synapse; the PSC's shape is the cell's).
-class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
+class TsodyksMarkramSynapse(_MinimumDelay, synapses.TsodyksMarkramSynapse):
     __doc__ = synapses.TsodyksMarkramSynapse.__doc__
     translations = build_translations(
         ("weight", "weight", 1000.0),
@@ -143,14 +143,11 @@ class TsodyksMarkramSynapse(synapses.TsodyksMarkramSynapse):
     )
     myelin_model = "tsodyks2_synapse"
 
-    def _get_minimum_delay(self):
-        return _minimum_delay()
-
 
 # Pair-based STDP as NEST's stdp_synapse (all-to-all pairing), with the
 # weight dependences it has; pairs are timed with the delay dendritic
 # (dendritic_delay_fraction = 1, NEST's) or axonal (0, Brian2's).
-class STDPMechanism(synapses.STDPMechanism):
+class STDPMechanism(_MinimumDelay, synapses.STDPMechanism):
     __doc__ = synapses.STDPMechanism.__doc__
     base_translations = build_translations(
         ("weight", "weight", 1000.0),
@@ -168,9 +165,6 @@ class STDPMechanism(synapses.STDPMechanism):
                                       "(NEST's convention: the delay is dendritic) or 0 (Brian2's: axonal)")
         super().__init__(timing_dependence, weight_dependence, voltage_dependence, dendritic_delay_fraction,
                          weight, delay)
-
-    def _get_minimum_delay(self):
-        return _minimum_delay()
 
 
 class _StdpSynapseBound:

@@ -114,26 +114,21 @@ indegree = 5000
 weight = 0.1
 delay = 1.5
 TOML
-"$MYELIN" run build_term.toml -o build_term -q --threads 2 > build_term.log 2>&1 &
-pid=$!
-sleep 2
-kill -s TERM $pid
-wait $pid
-rc=$?
-[[ $rc -eq 143 ]] && ok || bad "SIGTERM during the build: exit $rc, expected 143 ($(cat build_term.log))"
-grep -q "stopped by SIGTERM during the build; nothing to checkpoint yet" build_term.log && ok \
-  || bad "SIGTERM during the build: no message ($(cat build_term.log))"
-[[ ! -e build_term/summary.json ]] && ok || bad "SIGTERM during the build left a summary"
-# SIGINT (Ctrl-C) the same, with its own exit code 130.
-"$MYELIN" run build_term.toml -q -o build_int > build_int.log 2>&1 &
-pid=$!
-sleep 2
-kill -s INT $pid
-wait $pid
-rc=$?
-[[ $rc -eq 130 ]] && ok || bad "SIGINT during the build: exit $rc, expected 130 ($(cat build_int.log))"
-grep -q "stopped by SIGINT during the build; nothing to checkpoint yet" build_int.log && ok \
-  || bad "SIGINT during the build: no message ($(cat build_int.log))"
+build_signal_test() {  # SIGNAL EXIT_CODE NAME
+  local sig=$1 code=$2 name=$3
+  "$MYELIN" run build_term.toml -o $name -q --threads 2 > $name.log 2>&1 &
+  local pid=$!
+  sleep 2
+  kill -s $sig $pid
+  wait $pid
+  local rc=$?
+  [[ $rc -eq $code ]] && ok || bad "SIG$sig during the build: exit $rc, expected $code ($(cat $name.log))"
+  grep -q "stopped by SIG$sig during the build; nothing to checkpoint yet" $name.log && ok \
+    || bad "SIG$sig during the build: no message ($(cat $name.log))"
+  [[ ! -e $name/summary.json ]] && ok || bad "SIG$sig during the build left a summary"
+}
+build_signal_test TERM 143 build_term
+build_signal_test INT 130 build_int  # Ctrl-C: the same, with its own exit code
 
 # 7. Bad checkpoints: exit 2, a message naming the problem, no crash.
 CK=mixed_ref/checkpoints/checkpoint_0000300.000ms.h5
