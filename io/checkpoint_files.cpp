@@ -41,10 +41,15 @@ std::string checkpoint_file_name(Step step, double dt) {
 std::string resolve_checkpoint(const std::string& path) {
   std::error_code ec;
   if (!fs::is_directory(path, ec)) return path;
-  const auto v = checkpoints_in(path);
-  if (v.empty())
+  const std::string newest = newest_checkpoint_in(path);
+  if (newest.empty())
     throw InputError("restore", "", path, "a checkpoint file, or a directory holding checkpoint_*ms.h5 files (none found)");
-  return v.back().string();
+  return newest;
+}
+
+std::string newest_checkpoint_in(const std::string& dir) {
+  const auto v = checkpoints_in(dir);
+  return v.empty() ? std::string() : v.back().string();
 }
 
 std::string commit_checkpoint(const std::string& dir, const std::string& name, int keep,

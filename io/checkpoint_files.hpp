@@ -19,6 +19,8 @@ std::string checkpoint_file_name(Step step, double dt);
 /// checkpoint (temporary files of interrupted writes are ignored).
 /// InputError when there is none.
 std::string resolve_checkpoint(const std::string& path);
+/// The newest complete checkpoint in `dir`, or "" when there is none.
+std::string newest_checkpoint_in(const std::string& dir);
 
 /// Collective: `write(temp)` writes the file on every rank; rank 0 then
 /// fsyncs and renames it to dir/name and prunes older checkpoints.

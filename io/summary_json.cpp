@@ -1,22 +1,34 @@
 #include "io/summary_json.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <type_traits>
 
 #include "myelin/version.hpp"
 
 namespace myelin {
-namespace {
 
-std::string quoted(const std::string& s) {
+std::string json_string(const std::string& s) {
   std::string o = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
+    if (c == '"' || c == '\\') {
+      o += '\\';
+      o += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      o += buf;
+    } else {
+      o += c;
+    }
   }
   return o + "\"";
 }
+
+namespace {
+
+std::string quoted(const std::string& s) { return json_string(s); }
 
 std::string num(double x) {
   if (!std::isfinite(x)) return "null";
@@ -50,12 +62,13 @@ std::string matrix(const std::vector<std::uint64_t>& m, int ranks) {
 
 }  // namespace
 
-std::string summary_json(const RunSummary& s, const ModelSpec& spec) {
+std::string summary_json(const RunSummary& s, const ModelSpec& spec, const std::string& model_hash) {
   std::ostringstream o;
   o << "{\n"
     << "  \"myelin_version\": " << quoted(version_string) << ",\n"
     << "  \"model\": " << quoted(spec.name) << ",\n"
     << "  \"model_file\": " << quoted(spec.source_file) << ",\n"
+    << "  \"model_hash\": " << quoted(model_hash) << ",\n"
     << "  \"seed\": " << spec.run.seed << ",\n"
     << "  \"dt_ms\": " << num(spec.run.dt) << ",\n"
     << "  \"t_stop_ms\": " << num(s.bio_time_ms) << ",\n"

@@ -6,6 +6,11 @@
 
 namespace myelin {
 
-std::string summary_json(const RunSummary& s, const ModelSpec& spec);
+/// `model_hash`: the network's structure hash (model_hash.hpp), which tells
+/// runs of one network apart from another's.
+std::string summary_json(const RunSummary& s, const ModelSpec& spec, const std::string& model_hash);
+
+/// `s` as a JSON string literal, quotes and control characters escaped.
+std::string json_string(const std::string& s);
 
 }  // namespace myelin

@@ -202,6 +202,20 @@ void bind_elements(py::module_& m) {
       .def_readwrite("interval", &RecorderSpec::interval);
 }
 
+/// A Python value as TOML: what `set` of load_model passes to the loader.
+std::string toml_literal(const py::handle& v) {
+  if (py::isinstance<py::bool_>(v)) return v.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::int_>(v) || py::isinstance<py::float_>(v)) return py::repr(v);
+  if (py::isinstance<py::str>(v)) return py::module_::import("json").attr("dumps")(v).cast<std::string>();
+  if (py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) {
+    std::string s = "[";
+    for (const auto& x : v) s += (s.size() > 1 ? ", " : "") + toml_literal(x);
+    return s + "]";
+  }
+  throw py::type_error("load_model(set=...): values are numbers, booleans, strings or lists of them, not " +
+                       std::string(py::str(v.get_type())));
+}
+
 void bind_spec(py::module_& m) {
   py::bind_vector<std::vector<PopulationSpec>>(m, "PopulationList");
   py::bind_vector<std::vector<ProjectionSpec>>(m, "ProjectionList");
@@ -226,7 +240,16 @@ void bind_spec(py::module_& m) {
       .def_readwrite("recorders", &ModelSpec::recorders)
       .def_readonly("source_file", &ModelSpec::source_file);
   m.def("check", &check, py::arg("spec"), "Raises InputError when the spec cannot run, naming element and field");
-  m.def("load_model", &load_model, py::arg("path"), "A TOML model file, loaded and checked");
+  m.def(
+      "load_model",
+      [](const std::string& path, const py::dict& set) {
+        std::vector<ParameterOverride> overrides;
+        for (const auto& [key, value] : set) overrides.push_back({py::str(key), toml_literal(value)});
+        return load_model(path, overrides);
+      },
+      py::arg("path"), py::arg("set") = py::dict(),
+      "A TOML model file, loaded and checked; `set` changes values first, by their path in the file:\n"
+      "load_model('brunel.toml', set={'run.seed': 7, 'stimulus.background.rate': 15000.0})");
 }
 
 void bind_catalogue(py::module_& m) {

@@ -200,4 +200,30 @@ ModelSpec load_model(const std::string& path);
 /// anchors its relative paths.
 ModelSpec load_model_text(const std::string& text, const std::string& path);
 
+/// One value of a model file changed before it is loaded. `path` names it
+/// as the file does: "run.seed", "population.E.params.tau_m",
+/// "stimulus.background.rate", "projection.I->E.weight": a table of a
+/// list ([[population]], [[projection]], ...) by its name, a projection
+/// also by SOURCE->TARGET, any by its index. `value` is TOML: 3, -80.5,
+/// "iaf_psc_exp", [1.0, 2.0].
+struct ParameterOverride {
+  std::string path, value;
+};
+
+/// Loads a model file with `overrides` applied; the overridden model is
+/// checked like a written one. InputError naming an override whose path
+/// the model lacks or whose value is not TOML.
+ModelSpec load_model(const std::string& path, const std::vector<ParameterOverride>& overrides);
+/// A model file's text with `overrides` applied (`path` names it).
+std::string override_model_text(const std::string& text, const std::string& path,
+                                const std::vector<ParameterOverride>& overrides);
+/// A parameter file: TOML lines "path" = value, one override each.
+std::vector<ParameterOverride> load_parameter_file(const std::string& path);
+/// A sweep file: the tasks it makes, each a list of overrides. `[grid]`
+/// holds "path" = [values] lists, every combination of which is a task
+/// (keys in alphabetical order, the last varying fastest); `[[task]]`
+/// tables list tasks one by one. With both, every task is combined with
+/// every grid point.
+std::vector<std::vector<ParameterOverride>> load_sweep(const std::string& path);
+
 }  // namespace myelin

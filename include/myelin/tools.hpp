@@ -56,6 +56,9 @@ struct MemoryReport {
   int rank = 0;  ///< the rank with the largest estimate
   double peak_mb = 0, build_peak_mb = 0, run_peak_mb = 0;  ///< MiB; the peak is the larger phase
   double synapses_mb = 0, neurons_mb = 0, ring_mb = 0, recording_mb = 0, runtime_mb = 0;
+  /// A checkpoint of the run, all ranks together (an upper bound: neuron
+  /// state, ring buffers and plastic synapses, as on the largest rank).
+  double checkpoint_mb = 0;
   double available_mb = 0;     ///< what a rank may use (< 0: unchecked)
   std::string available_from;  ///< memory_limit, the cgroup's memory.max, ulimit -v or physical memory
   int ranks_sharing = 1;       ///< ranks on this node sharing that memory
@@ -67,8 +70,18 @@ struct MemoryReport {
 /// say and estimates each rank's peak memory (myelin run --dry-run).
 MemoryReport estimate_run_memory(const ModelSpec& spec, MPI_Comm comm, const RunOptions& options);
 
+/// The same for a run on `ranks` ranks that has not started (myelin
+/// submit): every rank's even share, not checked against a limit.
+MemoryReport estimate_job_memory(const ModelSpec& spec, int ranks, const RunOptions& options);
+
 /// A checkpoint file as given, or the newest complete one in a directory.
 std::string find_checkpoint(const std::string& path);
+/// The newest complete checkpoint in `dir`; "" when it holds none (or
+/// does not exist): what `myelin run --resume` continues from.
+std::string newest_checkpoint(const std::string& dir);
+/// The structure hash of the model's network (hex): equal for two specs
+/// that build the same network, whatever their t_stop or recorders.
+std::string model_fingerprint(const ModelSpec& spec);
 /// The model a checkpoint was written for, loaded from the text it carries.
 ModelSpec checkpoint_model(const std::string& checkpoint_file);
 

@@ -29,6 +29,7 @@
 #include "io/model_hash.hpp"
 #include "io/placement_file.hpp"
 #include "io/plastic_state.hpp"
+#include "io/progress_file.hpp"
 #include "io/recording.hpp"
 #include "io/row_exchange.hpp"
 #include "io/spike_file.hpp"
@@ -218,6 +219,7 @@ struct Simulation::Impl {
   std::vector<StimulusChange> changes;  ///< every stimulus change made through the API, for checkpoints
   bool finished = false;
   bool ended = false;  ///< run()'s single run is over
+  ProgressState progress;  ///< what OUTPUT/progress.json says
 
   Impl(const ModelSpec& sp, const Context& ctx, const RunOptions& o)
       : spec(sp), context(ctx), options(o), comm(ctx.communicator()), rank(ctx.rank()), ranks(ctx.ranks()),
@@ -234,6 +236,9 @@ struct Simulation::Impl {
     check_memory(estimate);
     StopSignals::stop_if_terminated("placement");
     if (options.write_outputs && rank == 0) prepare_output_dir(options.output_dir);
+    progress.model = spec.name;
+    progress.t_stop_ms = spec.run.t_stop;
+    report_progress("building");
     build();
     StopSignals::stop_if_terminated("build");
     std::optional<RecorderCheckpoint> resumed;
@@ -243,6 +248,29 @@ struct Simulation::Impl {
     kept.node_ids.assign(spec.populations.size(), {});
     kept.times.assign(spec.populations.size(), {});
     observer = [this](const std::vector<SourceSpike>& v) { observe(v); };
+  }
+
+  /// Rank 0 rewrites OUTPUT/progress.json. A failed write (a full disk)
+  /// must not end the run it describes: it is said once and skipped.
+  void report_progress(const std::string& state) {
+    progress.state = state;
+    if (!options.write_outputs || rank != 0) return;
+    try {
+      write_progress_file((std::filesystem::path(options.output_dir) / "progress.json").string(), progress);
+    } catch (const std::exception& e) {
+      static bool said = false;
+      if (!said) std::fprintf(stderr, "myelin: warning: progress.json not written: %s\n", e.what());
+      said = true;
+    }
+  }
+
+  void report_point(const ProgressPoint& p) {
+    progress.t_ms = p.t_ms;
+    progress.t_start_ms = static_cast<double>(t_begin) * spec.run.dt;
+    progress.t_stop_ms = p.t_stop_ms;
+    progress.real_time_factor = p.rtf;
+    progress.eta_s = p.eta_s;
+    report_progress("running");
   }
 
   /// Refuses a model whose estimated peak exceeds what a rank may use.
@@ -493,6 +521,7 @@ struct Simulation::Impl {
     // Signals are polled every 16 slices: a few ms of biological time.
     CheckpointTrigger trigger(sched, t_end, 16 * net.min_delay, comm);
     Progress bar(static_cast<double>(now) * spec.run.dt, t_ms, options.progress && rank == 0);
+    if (options.write_outputs && rank == 0) bar.listen([this](const ProgressPoint& p) { report_point(p); }, 5.0);
     while (now < t_end) {
       now = simulate(net, now, t_end, *recording, threads, bar, out, *exchange, &trigger, &observer);
       if (trigger.stopped_at() != now) continue;
@@ -508,6 +537,7 @@ struct Simulation::Impl {
       }
     }
     bar.finish(static_cast<double>(now) * spec.run.dt, out.spikes_emitted);
+    if (s.stopped_by_signal) report_progress("checkpointed");
     // Checkpoint writing is reported per checkpoint, not as simulation.
     sim_s += timer.seconds() - written_s;
     return static_cast<double>(now) * spec.run.dt;
@@ -544,6 +574,7 @@ struct Simulation::Impl {
     std::error_code ec;
     c.bytes = rank == 0 ? static_cast<std::uint64_t>(std::filesystem::file_size(c.path, ec)) : 0;
     s.checkpoints.push_back(c);
+    progress.checkpoint = c.path;
     return c;
   }
 
@@ -803,7 +834,9 @@ RunSummary Simulation::finish() {
                         m.comm);
   const RunSummary r = m.summarise();
   if (m.options.write_outputs && m.rank == 0)
-    write_text_file((std::filesystem::path(m.options.output_dir) / "summary.json").string(), summary_json(r, m.spec));
+    write_text_file((std::filesystem::path(m.options.output_dir) / "summary.json").string(),
+                    summary_json(r, m.spec, hex(structure_hash(m.spec))));
+  if (!m.s.stopped_by_signal) m.report_progress("finished");
   return r;
 }
 
@@ -827,20 +860,56 @@ SpikeTrains report_spikes(const ModelSpec& spec, const std::string& output_dir, 
 
 }  // namespace
 
+namespace {
+
+/// run() failed: progress.json says so and why, when its folder exists
+/// (a rank that fails alone is named by its own message on stderr).
+void report_failure(const ModelSpec& spec, const RunOptions& options, const std::string& state, const std::string& why) {
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  std::error_code ec;
+  if (!options.write_outputs || rank != 0 || !std::filesystem::is_directory(options.output_dir, ec)) return;
+  ProgressState p;
+  p.state = state;
+  p.model = spec.name;
+  p.t_stop_ms = spec.run.t_stop;
+  p.message = why;
+  try {
+    write_progress_file((std::filesystem::path(options.output_dir) / "progress.json").string(), p);
+  } catch (const std::exception&) {
+    // The error being reported matters more than the file.
+  }
+}
+
+}  // namespace
+
 RunSummary run(const ModelSpec& spec, const RunOptions& options, SpikeTrains* spikes_out) {
-  RunOptions o = options;
-  o.keep_spikes = spikes_out != nullptr && !options.write_outputs;
-  const Context context(MPI_COMM_WORLD, options.threads);
-  Simulation sim(spec, context, o);
-  if (to_steps(sim.time(), spec.run.dt) >= to_steps(spec.run.t_stop, spec.run.dt))
-    throw InputError("run.t_stop", "", std::to_string(spec.run.t_stop) + " ms",
-                     "a stop time after the checkpoint's " + std::to_string(sim.time()) + " ms");
-  sim.impl_->run_until(spec.run.t_stop, true);
-  const RunSummary s = sim.finish();
-  if (spikes_out)
-    *spikes_out = options.write_outputs && !s.stopped_by_signal ? report_spikes(spec, options.output_dir, context.communicator())
-                                                                 : sim.spikes();
-  return s;
+  // A lambda, not a helper: it needs the friend's access to impl_.
+  const auto run_once = [&] {
+    RunOptions o = options;
+    o.keep_spikes = spikes_out != nullptr && !options.write_outputs;
+    const Context context(MPI_COMM_WORLD, options.threads);
+    Simulation sim(spec, context, o);
+    if (to_steps(sim.time(), spec.run.dt) >= to_steps(spec.run.t_stop, spec.run.dt))
+      throw InputError("run.t_stop", "", std::to_string(spec.run.t_stop) + " ms",
+                       "a stop time after the checkpoint's " + std::to_string(sim.time()) + " ms");
+    sim.impl_->run_until(spec.run.t_stop, true);
+    const RunSummary s = sim.finish();
+    if (spikes_out)
+      *spikes_out = options.write_outputs && !s.stopped_by_signal
+                        ? report_spikes(spec, options.output_dir, context.communicator())
+                        : sim.spikes();
+    return s;
+  };
+  try {
+    return run_once();
+  } catch (const StoppedBySignal& e) {
+    report_failure(spec, options, "stopped", e.what());
+    throw;
+  } catch (const std::exception& e) {
+    report_failure(spec, options, "failed", e.what());
+    throw;
+  }
 }
 
 }  // namespace myelin

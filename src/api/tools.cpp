@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "api/memory_report.hpp"
 #include "core/resources.hpp"
 #include "io/checkpoint.hpp"
 #include "io/checkpoint_files.hpp"
+#include "io/model_hash.hpp"
 #include "io/model_loader.hpp"
 #include "io/placement_file.hpp"
 #include "partition/metrics.hpp"
@@ -56,6 +58,10 @@ PlacementReport partition_model(const ModelSpec& spec, int ranks, const std::str
 
 std::string find_checkpoint(const std::string& path) { return resolve_checkpoint(path); }
 
+std::string newest_checkpoint(const std::string& dir) { return newest_checkpoint_in(dir); }
+
+std::string model_fingerprint(const ModelSpec& spec) { return hex(structure_hash(spec)); }
+
 ModelSpec checkpoint_model(const std::string& checkpoint_file) {
   const CheckpointHeader h = read_checkpoint_header(checkpoint_file);
   return load_model_text(h.model_text, h.model_path);
@@ -74,6 +80,7 @@ MemoryReport memory_report(const ModelSpec& spec, const MemoryEstimate& e, const
   r.ring_mb = e.ring / mib;
   r.recording_mb = e.recording / mib;
   r.runtime_mb = e.baseline / mib;
+  r.checkpoint_mb = (e.neurons + e.ring + e.plastic) / mib * r.ranks;
   if (options.memory_limit_mb < 0) {
     r.available_mb = -1;
     r.available_from = "unchecked";
@@ -114,6 +121,17 @@ void refuse_unless_fits(const MemoryReport& r) {
   char value[64];
   std::snprintf(value, sizeof value, "%.0f MB estimated", r.peak_mb);
   throw InputError("memory_limit", "", value, why);
+}
+
+MemoryReport estimate_job_memory(const ModelSpec& spec, int ranks, const RunOptions& options) {
+  check(spec);
+  RunOptions unchecked = options;
+  unchecked.memory_limit_mb = -1;
+  MemoryReport r = memory_report(spec, estimate_memory_even(spec, ranks, recording_budget_bytes(options)), unchecked,
+                                 MPI_COMM_SELF);
+  r.checkpoint_mb *= ranks;  // memory_report counted the ranks of MPI_COMM_SELF: one
+  r.ranks = ranks;
+  return r;
 }
 
 MemoryReport estimate_run_memory(const ModelSpec& spec, MPI_Comm comm, const RunOptions& options) {

@@ -13,6 +13,9 @@ int partition_command(const std::vector<std::string>& args);
 int inspect_command(const std::vector<std::string>& args);
 int export_command(const std::vector<std::string>& args);
 int validate_command(const std::vector<std::string>& args);
+int submit_command(const std::vector<std::string>& args);
+int status_command(const std::vector<std::string>& args);
+int sweep_summary_command(const std::vector<std::string>& args);
 
 /// Parses a subcommand's arguments: the options of `visible` plus one
 /// positional MODEL.toml into `model`. Returns false after printing the help

@@ -31,10 +31,15 @@ const char* usage =
     "  myelin validate RUN --reference REF\n"
     "                                     compare a run's spikes with reference spike\n"
     "                                     trains (exit 3 when they differ)\n"
+    "  myelin submit MODEL.toml --time T  run it as a Slurm batch job that checkpoints\n"
+    "                                     before its time limit, requeues itself and\n"
+    "                                     resumes; --array SWEEP.toml for sweeps\n"
+    "  myelin status DIR                 where a submitted run (or sweep) stands\n"
+    "  myelin sweep-summary DIR          one table (and CSV) of a sweep's results\n"
     "  myelin --help | -h                 this help\n"
     "  myelin --version                   version\n"
     "\n"
-    "`myelin run --help` and `myelin partition --help` list the options. Models\n"
+    "`myelin COMMAND --help` lists a command's options. Models\n"
     "are TOML files with NEST's names and units; see models/brunel.toml and\n"
     "README.md. Threads: --threads; ranks: mpirun -np N myelin run ...\n"
     "\n"
@@ -58,7 +63,11 @@ int dispatch(int argc, char** argv) {
   if (cmd == "inspect") return myelin::cli::inspect_command(args);
   if (cmd == "export") return myelin::cli::export_command(args);
   if (cmd == "validate") return myelin::cli::validate_command(args);
-  throw myelin::InputError("myelin", "command", cmd, "one of: run, partition, inspect, export, validate (see myelin --help)");
+  if (cmd == "submit") return myelin::cli::submit_command(args);
+  if (cmd == "status") return myelin::cli::status_command(args);
+  if (cmd == "sweep-summary") return myelin::cli::sweep_summary_command(args);
+  throw myelin::InputError("myelin", "command", cmd,
+                           "one of: run, partition, inspect, export, validate, submit, status, sweep-summary (see myelin --help)");
 }
 
 /// The library names its options as RunOptions does; the user wrote them

@@ -37,6 +37,20 @@ void print_memory(const ModelSpec& spec, const MemoryReport& m) {
                                : "does not fit on any number of ranks");
 }
 
+/// --parameters FILE, then each --set PATH=VALUE, in order.
+std::vector<ParameterOverride> parameter_overrides(const po::variables_map& vm) {
+  std::vector<ParameterOverride> v;
+  if (vm.count("parameters")) v = load_parameter_file(vm["parameters"].as<std::string>());
+  if (vm.count("set"))
+    for (const std::string& a : vm["set"].as<std::vector<std::string>>()) {
+      const auto eq = a.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw InputError("--set", "", a, "PATH=VALUE, such as run.seed=7 or stimulus.background.rate=15000.0");
+      v.push_back({a.substr(0, eq), a.substr(eq + 1)});
+    }
+  return v;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -85,6 +99,13 @@ int run_command(const std::vector<std::string>& args) {
        "once a new one is complete")
       ("no-signal-checkpoint", "let SIGUSR1/SIGTERM end the run without a checkpoint")
       ("restore", po::value<std::string>(), "continue from this checkpoint file, or the newest in this directory")
+      ("resume", "continue from the newest complete checkpoint in the checkpoint directory when\n"
+       "there is one, else start at 0 (what a batch job that may be requeued runs)")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "PATH=VALUE: change one value of the model file before loading it, e.g.\n"
+       "--set run.seed=7 --set population.E.size=800 --set projection.I->E.weight=-80\n"
+       "(tables of a list by name, projections also by SOURCE->TARGET; VALUE is TOML)")
+      ("parameters", po::value<std::string>(), "a TOML file of \"PATH\" = VALUE lines, applied like --set")
       ("memory-limit", po::value<double>(), "MB a rank may use (default: the cgroup's limit, ulimit -v or the\n"
        "physical memory, shared by the ranks on a node); a model estimated to need more\n"
        "is refused before anything is built. 0: that default; -1: no check")
@@ -96,9 +117,14 @@ int run_command(const std::vector<std::string>& args) {
   if (vm.count("restore")) restore = find_checkpoint(vm["restore"].as<std::string>());
   if (model.empty() && restore.empty())
     throw InputError("myelin run", "MODEL.toml", "", "a model file, or --restore CHECKPOINT (see myelin run --help)");
+  if (vm.count("resume") && (vm.count("restore") || model.empty()))
+    throw InputError("--resume", "", "", "a MODEL.toml and no --restore (--resume finds the checkpoint itself)");
+  const std::vector<ParameterOverride> overrides = parameter_overrides(vm);
+  if (!overrides.empty() && model.empty())
+    throw InputError(vm.count("set") ? "--set" : "--parameters", "", "", "a MODEL.toml to apply it to");
 
   // The checkpoint carries its model file's text.
-  ModelSpec spec = model.empty() ? checkpoint_model(restore) : load_model(model);
+  ModelSpec spec = model.empty() ? checkpoint_model(restore) : load_model(model, overrides);
   if (vm.count("t-stop")) {
     spec.run.t_stop = t_stop;
     try {
@@ -138,6 +164,10 @@ int run_command(const std::vector<std::string>& args) {
     throw InputError("--checkpoint-keep", "", std::to_string(ro.checkpoint_keep), "at least 1");
   ro.checkpoint_on_signal = !vm.count("no-signal-checkpoint");
   ro.restore = restore;
+  if (vm.count("resume")) {
+    const std::string dir = ro.checkpoint_dir.empty() ? ro.output_dir + "/checkpoints" : ro.checkpoint_dir;
+    ro.restore = newest_checkpoint(dir);
+  }
   if (vm.count("memory-limit")) {
     ro.memory_limit_mb = vm["memory-limit"].as<double>();
     if (!(ro.memory_limit_mb >= 0 || ro.memory_limit_mb == -1))
