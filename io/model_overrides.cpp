@@ -78,10 +78,11 @@ void apply(tvalue& root, const ParameterOverride& o) {
   for (std::size_t k = 0; k + 1 < parts.size(); ++k) {
     if (!node->is_table())
       throw InputError("override", o.path, o.value, "a path through tables; '" + parts[k - 1] + "' holds a value");
+    // A missing table is made (params of a population that sets none):
+    // the loader refuses keys it does not know, so a typo still fails.
     auto& table = node->as_table();
-    const auto it = table.find(parts[k]);
-    if (it == table.end())
-      throw InputError("override", o.path, o.value, "a path the model has; it has no '" + parts[k] + "' there");
+    auto it = table.find(parts[k]);
+    if (it == table.end()) it = table.emplace(parts[k], tvalue::table_type{}).first;
     node = &it->second;
     if (node->is_array() && !node->as_array().empty() && node->as_array().front().is_table()) {
       if (++k + 1 >= parts.size())

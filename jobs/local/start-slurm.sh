@@ -41,6 +41,8 @@ if ! alive "$dir/munge/munged.pid"; then
     fail "munged did not start; see $dir/munge/munged.log"
 fi
 
+# The node is this host, reached on loopback whether or not its name
+# resolves (containers often lack it in /etc/hosts).
 host=$(hostname -s)
 cpus=$(nproc)
 # Slurm refuses a node whose RealMemory exceeds what slurmd finds: leave 5 %.
@@ -48,7 +50,7 @@ mem_mb=$(awk '/MemTotal/ {printf "%d", $2 / 1024 * 0.95}' /proc/meminfo)
 cat > "$conf" <<CONF
 # One-node Slurm written by jobs/local/start-slurm.sh for myelin's tests.
 ClusterName=myelin-local
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -72,7 +74,7 @@ SchedulerParameters=bf_interval=1
 SchedulerType=sched/backfill
 MinJobAge=600
 KillWait=10
-NodeName=$host CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 

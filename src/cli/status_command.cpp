@@ -248,7 +248,8 @@ int sweep_summary_command(const std::vector<std::string>& args) {
   for (const auto& r : rows) {
     std::string line;
     for (std::size_t c = 0; c < r.size(); ++c) {
-      std::printf("%s%-*s", c ? "  " : "", static_cast<int>(width[c]), r[c].c_str());
+      const int pad = c + 1 < r.size() ? static_cast<int>(width[c]) : 0;  // no trailing blanks
+      std::printf("%s%-*s", c ? "  " : "", pad, r[c].c_str());
       std::string cell = r[c];
       if (cell.find_first_of(",\"") != std::string::npos) {
         std::string q = "\"";

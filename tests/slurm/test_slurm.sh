@@ -22,8 +22,10 @@ check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; f
 job_id() { sed -n 's/^myelin: submitted \(array \)\{0,1\}job \([0-9]*\).*/\2/p' "$1"; }
 slurm_state() { squeue -h -j "$1" -o %T 2>/dev/null | head -1; }
 # Waits until every task of job $1 has ended (completed, failed, ...), at
-# most $2 s. Asked of scontrol, which keeps ended jobs (MinJobAge): squeue
-# may briefly list nothing while a job is being requeued.
+# most $2 s; with a third argument, starts it again at once each time it
+# has requeued itself (release_when_requeued). Asked of scontrol, which
+# keeps ended jobs (MinJobAge): squeue may briefly list nothing while a
+# job is being requeued.
 wait_gone() {
   local t0=$SECONDS states
   while true; do
@@ -32,6 +34,9 @@ wait_gone() {
       return 0
     fi
     ((SECONDS - t0 > $2)) && { echo "job $1 not ended after $2 s: $states"; return 1; }
+    if [[ -n ${3:-} && $(squeue -h -j "$1" -o '%T %r' 2>/dev/null) == "PENDING BeginTime" ]]; then
+      release_when_requeued "$1" 60 || return 1
+    fi
     sleep 0.5
   done
 }
@@ -50,15 +55,28 @@ PY
   done
 }
 # A requeued job waits for its begin time, which Slurm puts 120 s ahead;
-# the test starts it at once (on a cluster the wait is harmless).
+# the test starts it sooner (on a cluster the wait is harmless). Slurm sets
+# that time only once the old attempt has ended, and a start within the
+# second of the requeue is refused ("job credential revoked"): the test
+# waits for "PENDING BeginTime", lets 2 s pass, moves the begin time to
+# now, and returns when the job runs again.
 release_when_requeued() {
-  local t0=$SECONDS
-  until [[ $(slurm_state "$1") == PENDING ]]; do
-    ((SECONDS - t0 > $2)) && { echo "job $1 not requeued after $2 s (state $(slurm_state "$1"))"; return 1; }
-    sleep 0.2
+  local t0=$SECONDS state moved=0
+  while ((SECONDS - t0 <= $2)); do
+    state=$(squeue -h -j "$1" -o '%T %r' 2>/dev/null | head -1)
+    if [[ $state == "PENDING BeginTime" ]] && ((SECONDS >= moved + 5)); then
+      sleep 2
+      scontrol update JobId="$1" StartTime=now
+      moved=$SECONDS
+    elif ((moved)) && [[ $state == RUNNING* || -z $state ]]; then
+      return 0
+    fi
+    sleep 0.3
   done
-  scontrol update JobId="$1" StartTime=now
+  echo "job $1 not requeued and started again within $2 s (state: $state)"
+  return 1
 }
+
 same_spikes() {  # two output folders hold identical spikes.h5 datasets
   local pop ds
   for pop in E I; do
@@ -92,6 +110,15 @@ submit)
   check "2 ranks ran" grep -q '"ranks": 2' job/summary.json
   direct_run direct --t-stop 500
   check "spikes equal a direct mpirun run's" same_spikes job direct
+  # A run that fails (refused when it starts): logged, not requeued, and
+  # status says why.
+  "$myelin" submit "$model" --time 00:05:00 -o "$work/bad" -- --t-stop 100 --memory-limit 1 > bad.log 2>&1
+  bad=$(job_id bad.log)
+  check "the failing job ends" wait_gone "$bad" 60
+  cat bad/job_events.log
+  check "its log says it failed and is not requeued" grep -q "attempt 1: failed with exit code 2, not requeued" bad/job_events.log
+  check "it ran once" [ "$(grep -c ': started on ' bad/job_events.log)" -eq 1 ]
+  check "status says failed and why" bash -c "'$myelin' status bad | tee /dev/stderr | grep -q 'failed: .*memory'"
   ;;
 requeue)
   "$myelin" submit "$model" --ntasks-per-node 2 --time 00:10:00 -o "$work/job" -- --t-stop 6000 > submit.log 2>&1
@@ -100,6 +127,7 @@ requeue)
   t_resume=0
   for round in 1 2; do
     check "round $round: the run is simulating" wait_running job "$t_resume" 120
+    check "round $round: status says running" bash -c "'$myelin' status job | tee /dev/stderr | grep -q '  running: '"
     scancel --signal=USR1 "$id"
     check "round $round: the job requeues itself" release_when_requeued "$id" 60
     t_resume=$(/usr/bin/python3 -c "import json; print(json.load(open('job/progress.json'))['t_ms'])")
@@ -116,8 +144,9 @@ requeue)
   check "spikes equal an uninterrupted run's" same_spikes job direct
   ;;
 time_limit)
-  # 2 minutes: Slurm signals 60 s (to 90 s: its timer ticks) before the
-  # limit, while the run needs longer than that.
+  # 2 minutes: Slurm signals 60 s (to 90 s: its timer ticks every 30 s)
+  # before the limit, 30 to 60 s into an attempt; the run needs about 70 s
+  # of both cores, so the first attempt is interrupted.
   "$myelin" submit "$model" --ntasks-per-node 2 --time 2 -o "$work/job" -- --t-stop 40000 --record-buffer 8 \
     > submit.log 2>&1
   check "submit exits 0" [ $? -eq 0 ]
@@ -125,10 +154,11 @@ time_limit)
     fail "no --signal=B:USR1@60 in job.sbatch"
   id=$(job_id submit.log)
   check "the time limit's warning requeues the job" release_when_requeued "$id" 150
-  check "the job finishes" wait_gone "$id" 400
+  check "the job finishes, requeued as often as it is interrupted" wait_gone "$id" 400 release
   echo "submit to finish through the time limit: $(elapsed) s"
   cat job/job_events.log
   check "the batch shell got SIGUSR1" grep -q "got SIGUSR1" job/job_events.log
+  echo "$(grep -c 'got SIGUSR1' job/job_events.log) interruption(s) by the time limit"
   check "the last attempt finished" grep -q ": finished" job/job_events.log
   direct_run direct --t-stop 40000 --record-buffer 8
   check "spikes equal an uninterrupted run's" same_spikes job direct
