@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # myelin submit on a real Slurm (jobs/local/start-slurm.sh, started by the
 # slurm_start fixture). One case per ctest test:
-#   submit     2 tasks x 1 CPU; spikes equal a direct mpirun run's
-#   requeue    two scancel --signal=USR1 interruptions: checkpoint, requeue,
-#              resume; spikes equal an uninterrupted run's
+#   submit     2 tasks x 1 CPU; spikes equal a direct mpirun run's; a run
+#              that fails is logged and not requeued; --max-requeues 0
+#   requeue    interrupted by scancel --signal=USR1, then by SIGTERM (as
+#              preemption does): checkpoint, requeue, resume; spikes and
+#              V_m equal an uninterrupted run's
 #   time_limit the time limit's own warning (--signal=B:USR1) interrupts it
 #   sweep      a 3-task array over seeds and g, and its sweep-summary
 # Usage: test_slurm.sh MYELIN SOURCE_DIR WORK_DIR CASE
@@ -77,7 +79,7 @@ release_when_requeued() {
   return 1
 }
 
-same_spikes() {  # two output folders hold identical spikes.h5 datasets
+same_spikes() {  # two output folders hold identical spike and V_m reports
   local pop ds
   for pop in E I; do
     for ds in timestamps node_ids; do
@@ -85,6 +87,8 @@ same_spikes() {  # two output folders hold identical spikes.h5 datasets
         { echo "spikes differ: /spikes/$pop/$ds of $1 and $2"; return 1; }
     done
   done
+  h5diff "$1/V_m.h5" "$2/V_m.h5" /report/E/data /report/E/data >/dev/null ||
+    { echo "V_m reports differ: $1 and $2"; return 1; }
 }
 direct_run() {  # the same model by mpirun, uninterrupted: $1 folder, rest options
   local out=$1; shift
@@ -119,16 +123,27 @@ submit)
   check "its log says it failed and is not requeued" grep -q "attempt 1: failed with exit code 2, not requeued" bad/job_events.log
   check "it ran once" [ "$(grep -c ': started on ' bad/job_events.log)" -eq 1 ]
   check "status says failed and why" bash -c "'$myelin' status bad | tee /dev/stderr | grep -q 'failed: .*memory'"
+  # The requeue count is bounded: with --max-requeues 0 a checkpointed job
+  # stays stopped, and says how to continue.
+  "$myelin" submit "$model" --time 00:05:00 --max-requeues 0 -o "$work/bounded" -- --t-stop 5000 > bounded.log 2>&1
+  bounded=$(job_id bounded.log)
+  check "the bounded job simulates" wait_running bounded 0 60
+  scancel --signal=USR1 "$bounded"
+  check "the bounded job ends" wait_gone "$bounded" 60
+  cat bounded/job_events.log
+  check "its log says it is not requeued" grep -q "checkpointed, not requeued: already requeued 0 times" bounded/job_events.log
+  check "status says checkpointed" bash -c "'$myelin' status bounded | tee /dev/stderr | grep -q 'checkpointed: stopped at'"
   ;;
 requeue)
   "$myelin" submit "$model" --ntasks-per-node 2 --time 00:10:00 -o "$work/job" -- --t-stop 6000 > submit.log 2>&1
   check "submit exits 0" [ $? -eq 0 ]
   id=$(job_id submit.log)
   t_resume=0
+  # Round 1 as the time limit's warning, round 2 as preemption (SIGTERM).
   for round in 1 2; do
     check "round $round: the run is simulating" wait_running job "$t_resume" 120
     check "round $round: status says running" bash -c "'$myelin' status job | tee /dev/stderr | grep -q '  running: '"
-    scancel --signal=USR1 "$id"
+    scancel --signal=$( ((round == 1)) && echo USR1 || echo TERM) "$id"
     check "round $round: the job requeues itself" release_when_requeued "$id" 60
     t_resume=$(/usr/bin/python3 -c "import json; print(json.load(open('job/progress.json'))['t_ms'])")
     echo "round $round: checkpointed at $t_resume ms ($(elapsed) s)"
