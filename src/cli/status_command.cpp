@@ -179,6 +179,92 @@ int status_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+using Table = std::vector<std::vector<std::string>>;
+
+std::string fixed(double x, int digits) {
+  char b[48];
+  std::snprintf(b, sizeof b, "%.*f", digits, x);
+  return b;
+}
+
+/// The names that appear in any of `objects` (under `key`, or their own
+/// keys when key is empty), in order of first appearance.
+std::vector<std::string> names_in(const std::vector<json>& objects, const char* key) {
+  std::vector<std::string> names;
+  const auto add = [&](const std::string& s) {
+    if (std::find(names.begin(), names.end(), s) == names.end()) names.push_back(s);
+  };
+  for (const json& o : objects) {
+    if (!*key) {
+      for (const auto& [k, _] : o.items()) add(k);
+    } else if (o.contains(key)) {
+      for (const auto& p : o[key]) add(p.value("name", ""));
+    }
+  }
+  return names;
+}
+
+/// One row per task of the sweep in dir, under a header row.
+Table sweep_table(const fs::path& dir, const json& job) {
+  const std::size_t n = task_count(job);
+  std::vector<json> tasks(job["tasks"].begin(), job["tasks"].end()), summaries;
+  for (std::size_t k = 0; k < n; ++k) summaries.push_back(read_json(dir / std::to_string(k) / "summary.json"));
+  const std::vector<std::string> params = names_in(tasks, ""), pops = names_in(summaries, "populations");
+  const auto slurm = slurm_states(job.value("job_id", std::string()));
+  Table rows(1, {"task"});
+  rows[0].insert(rows[0].end(), params.begin(), params.end());
+  rows[0].push_back("status");
+  for (const auto& p : pops) rows[0].push_back("rate_" + p + "_hz");
+  rows[0].insert(rows[0].end(), {"real_time_factor", "peak_memory_mb"});
+  for (std::size_t k = 0; k < n; ++k) {
+    const json& s = summaries[k];
+    const auto it = slurm.find(std::to_string(k));
+    std::vector<std::string> row = {std::to_string(k)};
+    for (const auto& p : params) row.push_back(tasks[k].contains(p) ? tasks[k][p].get<std::string>() : "");
+    row.push_back(run_state(dir / std::to_string(k), it == slurm.end() ? "" : it->second).state);
+    for (const auto& name : pops) {
+      std::string rate;
+      for (const auto& p : s.value("populations", json::array()))
+        if (p.value("name", "") == name) rate = fixed(p.value("rate_hz", 0.0), 3);
+      row.push_back(rate);
+    }
+    row.push_back(s.contains("real_time_factor") ? fixed(s.value("real_time_factor", 0.0), 3) : "");
+    row.push_back(s.contains("peak_memory_mb") ? fixed(s.value("peak_memory_mb", 0.0), 1) : "");
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string csv_cell(const std::string& cell) {
+  if (cell.find_first_of(",\"") == std::string::npos) return cell;
+  std::string q = "\"";
+  for (char ch : cell) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
+/// Prints the table in aligned columns and writes it as CSV to `path`.
+void print_and_write(const Table& rows, const fs::path& path) {
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+  std::ofstream csv(path);
+  for (const auto& r : rows) {
+    for (std::size_t c = 0; c < r.size(); ++c) {
+      const int pad = c + 1 < r.size() ? static_cast<int>(width[c]) : 0;  // no trailing blanks
+      std::printf("%s%-*s", c ? "  " : "", pad, r[c].c_str());
+      csv << (c ? "," : "") << csv_cell(r[c]);
+    }
+    std::printf("\n");
+    csv << "\n";
+  }
+  if (!csv) throw InputError("myelin sweep-summary", "", path.string(), "a writable file");
+  std::printf("written to %s\n", path.c_str());
+}
+
+}  // namespace
+
 int sweep_summary_command(const std::vector<std::string>& args) {
   po::options_description opts(
       "Usage: myelin sweep-summary DIR\n\n"
@@ -192,77 +278,10 @@ int sweep_summary_command(const std::vector<std::string>& args) {
   if (arg.empty()) throw InputError("myelin sweep-summary", "DIR", "", "a sweep's output folder (see --help)");
   const fs::path dir = job_dir(arg);
   const json job = read_json(dir / "job.json");
-  const std::size_t n = task_count(job);
-  if (n == 0)
+  if (task_count(job) == 0)
     throw InputError("myelin sweep-summary", "DIR", dir.string(),
                      "the output folder of `myelin submit --array` (its job.json lists no sweep tasks)");
-  std::vector<std::string> params, pops;
-  for (const auto& t : job["tasks"])
-    for (const auto& [k, _] : t.items())
-      if (std::find(params.begin(), params.end(), k) == params.end()) params.push_back(k);
-  std::vector<json> summaries;
-  for (std::size_t k = 0; k < n; ++k) {
-    summaries.push_back(read_json(dir / std::to_string(k) / "summary.json"));
-    if (summaries.back().contains("populations"))
-      for (const auto& p : summaries.back()["populations"]) {
-        const std::string name = p.value("name", "");
-        if (std::find(pops.begin(), pops.end(), name) == pops.end()) pops.push_back(name);
-      }
-  }
-  const auto slurm = slurm_states(job.value("job_id", std::string()));
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head = {"task"};
-  head.insert(head.end(), params.begin(), params.end());
-  head.push_back("status");
-  for (const auto& p : pops) head.push_back("rate_" + p + "_hz");
-  head.insert(head.end(), {"real_time_factor", "peak_memory_mb"});
-  rows.push_back(head);
-  for (std::size_t k = 0; k < n; ++k) {
-    const json& t = job["tasks"][k];
-    const json& s = summaries[k];
-    const auto it = slurm.find(std::to_string(k));
-    std::vector<std::string> row = {std::to_string(k)};
-    for (const auto& p : params) row.push_back(t.contains(p) ? t[p].get<std::string>() : "");
-    row.push_back(run_state(dir / std::to_string(k), it == slurm.end() ? "" : it->second).state);
-    for (const auto& name : pops) {
-      std::string rate;
-      if (s.contains("populations"))
-        for (const auto& p : s["populations"])
-          if (p.value("name", "") == name) {
-            char b[32];
-            std::snprintf(b, sizeof b, "%.3f", p.value("rate_hz", 0.0));
-            rate = b;
-          }
-      row.push_back(rate);
-    }
-    char rtf[32] = "", mem[32] = "";
-    if (s.contains("real_time_factor")) std::snprintf(rtf, sizeof rtf, "%.3f", s.value("real_time_factor", 0.0));
-    if (s.contains("peak_memory_mb")) std::snprintf(mem, sizeof mem, "%.1f", s.value("peak_memory_mb", 0.0));
-    row.insert(row.end(), {rtf, mem});
-    rows.push_back(row);
-  }
-  std::vector<std::size_t> width(head.size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
-  std::ofstream csv(dir / "sweep_summary.csv");
-  for (const auto& r : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < r.size(); ++c) {
-      const int pad = c + 1 < r.size() ? static_cast<int>(width[c]) : 0;  // no trailing blanks
-      std::printf("%s%-*s", c ? "  " : "", pad, r[c].c_str());
-      std::string cell = r[c];
-      if (cell.find_first_of(",\"") != std::string::npos) {
-        std::string q = "\"";
-        for (char ch : cell) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        cell = q + "\"";
-      }
-      line += (c ? "," : "") + cell;
-    }
-    std::printf("\n");
-    csv << line << "\n";
-  }
-  if (!csv) throw InputError("myelin sweep-summary", "", (dir / "sweep_summary.csv").string(), "a writable file");
-  std::printf("written to %s\n", (dir / "sweep_summary.csv").c_str());
+  print_and_write(sweep_table(dir, job), dir / "sweep_summary.csv");
   return 0;
 }
 

@@ -170,7 +170,10 @@ void check_output_dir(const fs::path& dir, const ModelSpec& spec) {
 
 std::string join_quoted(const std::vector<std::string>& words) {
   std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : " ") + shell_quote(w);
+  for (const auto& w : words) {
+    if (!s.empty()) s += ' ';
+    s += shell_quote(w);
+  }
   return s;
 }
 
@@ -298,9 +301,10 @@ void record_job_id(const Job& job, const std::string& id) {
   std::ofstream(path) << j.dump(2) << "\n";
 }
 
-}  // namespace
 
-int submit_command(const std::vector<std::string>& all_args) {
+/// The job the command line asks for, its values checked; false after
+/// --help.
+bool parse_job(const std::vector<std::string>& all_args, Job& job, bool& dry_run) {
   po::options_description opts(
       "Usage: myelin submit MODEL.toml --time HH:MM:SS [options] [-- myelin run options]\n\n"
       "Submits MODEL.toml as a Slurm batch job that runs `myelin run` with srun (PMIx).\n"
@@ -311,7 +315,6 @@ int submit_command(const std::vector<std::string>& all_args) {
       "Follow the job with `myelin status DIR`; summarise a sweep with\n"
       "`myelin sweep-summary DIR`.\n\n"
       "Options");
-  Job job;
   opts.add_options()
       ("help,h", "show this help")
       ("nodes,N", po::value<int>(&job.nodes)->default_value(1), "nodes")
@@ -337,7 +340,8 @@ int submit_command(const std::vector<std::string>& all_args) {
     args.erase(dash, args.end());
   }
   po::variables_map vm;
-  if (!parse_command_line(args, opts, job.model, vm)) return 0;
+  if (!parse_command_line(args, opts, job.model, vm)) return false;
+  dry_run = vm.count("dry-run") > 0;
   if (job.model.empty()) throw InputError("myelin submit", "MODEL.toml", "", "a model file (see myelin submit --help)");
   if (job.nodes < 1) throw InputError("--nodes", "", std::to_string(job.nodes), "at least 1");
   if (job.ntasks_per_node < 1) throw InputError("--ntasks-per-node", "", std::to_string(job.ntasks_per_node), "at least 1");
@@ -350,9 +354,32 @@ int submit_command(const std::vector<std::string>& all_args) {
   job.model = fs::absolute(job.model).lexically_normal().string();
   check_run_options(job);
   if (!job.sweep_file.empty()) job.tasks = load_sweep(job.sweep_file);
+  return true;
+}
 
+void print_submitted(const Job& job, const ModelSpec& spec, const Estimate& e, const std::string& id) {
+  const auto s = [](int n) { return n == 1 ? "" : "s"; };
+  std::printf("myelin: submitted %s %s: %s on %d node%s x %d rank%s x %d thread%s, --time %s (checkpoint signal %lld s "
+              "before)\n",
+              job.tasks.empty() ? "job" : "array job", id.c_str(), spec.name.c_str(), job.nodes, s(job.nodes),
+              job.ntasks_per_node, s(job.ntasks_per_node), job.cpus_per_task, s(job.cpus_per_task),
+              slurm_time(job.time_s).c_str(), e.signal_s);
+  if (job.tasks.empty())
+    std::printf("  outputs in %s/ (Slurm log slurm-%s.out); follow with: myelin status %s\n", job.output.c_str(), id.c_str(),
+                job.output.c_str());
+  else
+    std::printf("  %zu tasks, outputs in %s/<task>/; follow with: myelin status %s; then: myelin sweep-summary %s\n",
+                job.tasks.size(), job.output.c_str(), job.output.c_str(), job.output.c_str());
+}
+
+}  // namespace
+
+int submit_command(const std::vector<std::string>& args) {
+  Job job;
+  bool dry_run = false;
+  if (!parse_job(args, job, dry_run)) return 0;
   // Every task's model is loaded and estimated; the largest sets the limits.
-  ModelSpec spec = task_model(job, 0);
+  const ModelSpec spec = task_model(job, 0);
   Estimate worst = estimate(job, spec);
   for (std::size_t k = 1; k < job.tasks.size(); ++k) {
     const Estimate e = estimate(job, task_model(job, k));
@@ -368,7 +395,7 @@ int submit_command(const std::vector<std::string>& all_args) {
     check_output_dir(job.tasks.empty() ? fs::path(job.output) : fs::path(job.output) / std::to_string(k),
                      k == 0 ? spec : task_model(job, k));
   const std::string script = render(job, spec, worst);
-  if (vm.count("dry-run")) {
+  if (dry_run) {
     std::cout << script;
     return 0;
   }
@@ -379,17 +406,7 @@ int submit_command(const std::vector<std::string>& all_args) {
   write_job_files(job, spec, script);
   const std::string id = submit(job);
   record_job_id(job, id);
-  std::printf("myelin: submitted %s %s: %s on %d node%s x %d rank%s x %d thread%s, --time %s (checkpoint signal %lld s "
-              "before)\n",
-              job.tasks.empty() ? "job" : "array job", id.c_str(), spec.name.c_str(), job.nodes, job.nodes == 1 ? "" : "s",
-              job.ntasks_per_node, job.ntasks_per_node == 1 ? "" : "s", job.cpus_per_task,
-              job.cpus_per_task == 1 ? "" : "s", slurm_time(job.time_s).c_str(), worst.signal_s);
-  if (job.tasks.empty())
-    std::printf("  outputs in %s/ (Slurm log slurm-%s.out); follow with: myelin status %s\n", job.output.c_str(), id.c_str(),
-                job.output.c_str());
-  else
-    std::printf("  %zu tasks, outputs in %s/<task>/; follow with: myelin status %s; then: myelin sweep-summary %s\n",
-                job.tasks.size(), job.output.c_str(), job.output.c_str(), job.output.c_str());
+  print_submitted(job, spec, worst, id);
   return 0;
 }
 
