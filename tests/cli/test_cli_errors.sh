@@ -3,29 +3,12 @@
 # Every bad input must exit 2 with one message naming what was wrong, and
 # leave no output file behind. Usage: test_cli_errors.sh MYELIN WORKDIR
 set -u
+source "$(dirname "$0")/expect.sh"
 MYELIN=$1
 WORK=$2
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 1
 fails=0 passes=0
 
-# expect CODE PATTERN -- command...: exit code and a stderr/stdout pattern.
-expect() {
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -ne $code ]]; then
-    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | head -5; fails=$((fails + 1)); return
-  fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL: '$*' output lacks /$pattern/:"; echo "$out" | head -5; fails=$((fails + 1)); return
-  fi
-  if grep -qiE "myelin: internal error|terminate called|Segmentation|Aborted|traceback" <<<"$out"; then
-    echo "FAIL: '$*' crashed:"; echo "$out" | head -5; fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
 
 cat > good.toml <<'TOML'
 [run]

@@ -7,6 +7,7 @@
 # --parameters, which sweeps use. The real Slurm runs are tests/slurm/.
 # Usage: test_submit.sh MYELIN SOURCE_DIR WORKDIR
 set -u
+source "$(dirname "$0")/expect.sh"
 MYELIN=$1 SRC=$2 WORK=$3
 rm -rf "$WORK" && mkdir -p "$WORK/bin" && cd "$WORK" || exit 1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1
@@ -22,23 +23,6 @@ SH
 chmod +x bin/sbatch
 export PATH=$WORK/bin:$PATH
 
-expect() {  # CODE PATTERN -- command...
-  local code=$1 pattern=$2
-  shift 3
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -ne $code ]]; then
-    echo "FAIL: '$*' exited $rc, expected $code"; echo "$out" | head -8; fails=$((fails + 1)); return
-  fi
-  if ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL: '$*' output lacks /$pattern/:"; echo "$out" | head -8; fails=$((fails + 1)); return
-  fi
-  if grep -qiE "internal error|terminate called|Segmentation|Aborted" <<<"$out"; then
-    echo "FAIL: '$*' crashed:"; echo "$out" | head -5; fails=$((fails + 1)); return
-  fi
-  passes=$((passes + 1))
-}
 ok() { if "$@"; then passes=$((passes + 1)); else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
 nothing_submitted() { [[ ! -e sbatch.calls ]]; }
 
