@@ -5,8 +5,8 @@
 #include <toml.hpp>
 
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "myelin/error.hpp"
@@ -66,7 +66,8 @@ tvalue& select(tvalue::array_type& list, const std::string& list_name, const std
   const std::string how = list_name == "projection" ? "a projection's name, SOURCE->TARGET or index (0 to " : "a name or an index (0 to ";
   if (hits.empty())
     throw InputError("override", o.path, o.value,
-                     how + std::to_string(list.size()) + ") of the model's [[" + list_name + "]] tables; '" + key + "' is none");
+                     how + std::to_string(list.size() - 1) + ") of the model's [[" + list_name + "]] tables; '" + key +
+                         "' is none");
   throw InputError("override", o.path, o.value,
                    "'" + key + "' to name one [[" + list_name + "]] table; " + std::to_string(hits.size()) +
                        " match it: use the index");

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <sstream>
@@ -12,14 +11,6 @@
 
 namespace myelin {
 namespace {
-
-std::string number(double x) {
-  if (!std::isfinite(x)) return "null";
-  std::ostringstream s;
-  s.precision(10);
-  s << x;
-  return s.str();
-}
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
@@ -35,11 +26,11 @@ void write_progress_file(const std::string& path, const ProgressState& p) {
   o << "{\n"
     << "  \"state\": " << json_string(p.state) << ",\n"
     << "  \"model\": " << json_string(p.model) << ",\n"
-    << "  \"t_ms\": " << number(p.t_ms) << ",\n"
-    << "  \"t_start_ms\": " << number(p.t_start_ms) << ",\n"
-    << "  \"t_stop_ms\": " << number(p.t_stop_ms) << ",\n"
-    << "  \"real_time_factor\": " << number(p.real_time_factor) << ",\n"
-    << "  \"eta_s\": " << number(p.eta_s) << ",\n"
+    << "  \"t_ms\": " << json_number(p.t_ms) << ",\n"
+    << "  \"t_start_ms\": " << json_number(p.t_start_ms) << ",\n"
+    << "  \"t_stop_ms\": " << json_number(p.t_stop_ms) << ",\n"
+    << "  \"real_time_factor\": " << json_number(p.real_time_factor) << ",\n"
+    << "  \"eta_s\": " << json_number(p.eta_s) << ",\n"
     << "  \"checkpoint\": " << json_string(p.checkpoint) << ",\n"
     << "  \"message\": " << json_string(p.message) << ",\n"
     << "  \"updated\": " << static_cast<long long>(std::time(nullptr)) << ",\n"

@@ -26,17 +26,19 @@ std::string json_string(const std::string& s) {
   return o + "\"";
 }
 
-namespace {
-
-std::string quoted(const std::string& s) { return json_string(s); }
-
-std::string num(double x) {
+std::string json_number(double x) {
   if (!std::isfinite(x)) return "null";
   std::ostringstream s;
   s.precision(10);
   s << x;
   return s.str();
 }
+
+namespace {
+
+std::string quoted(const std::string& s) { return json_string(s); }
+
+std::string num(double x) { return json_number(x); }
 
 template <class T>
 std::string list(const std::vector<T>& v) {

@@ -12,5 +12,7 @@ std::string summary_json(const RunSummary& s, const ModelSpec& spec, const std::
 
 /// `s` as a JSON string literal, quotes and control characters escaped.
 std::string json_string(const std::string& s);
+/// `x` with 10 significant digits; null when it is not finite.
+std::string json_number(double x);
 
 }  // namespace myelin
