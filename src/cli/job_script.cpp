@@ -1,6 +1,7 @@
 #include "cli/job_script.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <regex>
 
 #include "cli/job_templates.hpp"  // generated from jobs/templates/ by CMake
@@ -40,6 +41,17 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
   }
   out.append(last, text.cend());
   return out;
+}
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return nlohmann::json::object();
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    return j.is_object() ? j : nlohmann::json::object();
+  } catch (const std::exception&) {
+    return nlohmann::json::object();
+  }
 }
 
 std::string shell_quote(const std::string& word) {

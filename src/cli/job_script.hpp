@@ -3,7 +3,9 @@
 // filled in and checked. The default template and the run block (launch,
 // checkpoint, requeue, resume) come from jobs/templates/, built into the
 // executable so that an installed myelin needs no data files.
+#include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,11 @@ std::string fill_template(const std::string& text, const std::map<std::string, s
 
 /// One word for bash: quoted when it needs to be.
 std::string shell_quote(const std::string& word);
+
+/// A JSON file a run or its job writes (summary.json, progress.json,
+/// job.json); an empty object when it is missing or not JSON, so that a
+/// run that has not written it yet reads as one that says nothing.
+nlohmann::json read_json(const std::filesystem::path& path);
 
 /// Slurm's time formats (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S) in seconds;
 /// -1 when `text` is none of them.

@@ -24,15 +24,6 @@ using nlohmann::json;
 namespace myelin::cli {
 namespace {
 
-json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) return json::object();
-  try {
-    return json::parse(in);
-  } catch (const std::exception&) {
-    return json::object();
-  }
-}
 
 /// Slurm's state of a job's tasks ("" key for a plain job, the task index
 /// for an array's), from squeue; empty when Slurm does not know the job
@@ -101,7 +92,8 @@ RunState run_state(const fs::path& dir, const std::string& slurm) {
   if (ps == "failed" || ps == "stopped") return {"failed", p.value("message", std::string("see the Slurm log")), r.attempts, r.last_event};
   if (ps == "checkpointed" || slurm == "REQUEUED" || (slurm == "PENDING" && r.attempts > 0)) {
     r.state = slurm.empty() || slurm == "COMPLETED" ? "checkpointed" : "requeued";
-    r.detail = "stopped at " + std::to_string(p.value("t_ms", 0.0)) + " ms after a checkpoint (" +
+    std::snprintf(buf, sizeof buf, "%.1f", p.value("t_ms", 0.0));
+    r.detail = std::string("stopped at ") + buf + " ms after a checkpoint (" +
                p.value("checkpoint", std::string("?")) + ")" +
                (r.state == "requeued" ? "; resumes from it when Slurm starts it again"
                                       : "; not queued: submit again, or myelin run --resume, to continue");

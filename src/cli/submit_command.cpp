@@ -138,15 +138,6 @@ void check_time(const Job& job, const Estimate& e) {
   throw InputError("--time", "", job.time_text, why);
 }
 
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  if (!in) return nullptr;
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const std::exception&) {
-    return nullptr;
-  }
-}
 
 /// An output folder may hold an earlier run of the same network (it is
 /// continued); another model's run there is refused.
@@ -158,14 +149,14 @@ void check_output_dir(const fs::path& dir, const ModelSpec& spec) {
                          "', a different network from " + spec.name + " (choose another --output)");
   };
   const nlohmann::json summary = read_json(dir / "summary.json");
-  if (summary.is_object() && summary.value("model_hash", mine) != mine) refuse("summary.json", summary.value("model", "?"));
+  if (summary.value("model_hash", mine) != mine) refuse("summary.json", summary.value("model", "?"));
   const std::string checkpoint = newest_checkpoint((dir / "checkpoints").string());
   if (!checkpoint.empty()) {
     const ModelSpec theirs = checkpoint_model(checkpoint);
     if (model_fingerprint(theirs) != mine) refuse("a checkpoint", theirs.name);
   }
   const nlohmann::json progress = read_json(dir / "progress.json");
-  if (progress.is_object() && progress.value("model", spec.name) != spec.name) refuse("progress.json", progress.value("model", "?"));
+  if (progress.value("model", spec.name) != spec.name) refuse("progress.json", progress.value("model", "?"));
 }
 
 std::string join_quoted(const std::vector<std::string>& words) {
