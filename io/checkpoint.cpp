@@ -216,6 +216,40 @@ std::vector<StimulusChange> read_stimulus_changes(hid_t file) {
   return out;
 }
 
+/// /synapse_changes/changes: rows (step, projection, value), with the
+/// parameter names, one per row, in /synapse_changes/parameters.
+void write_synapse_changes(hid_t file, const std::vector<SynapseChange>& changes, bool writer) {
+  std::vector<double> rows;
+  std::vector<std::string> names;
+  for (const SynapseChange& c : changes) {
+    rows.insert(rows.end(), {static_cast<double>(c.at), static_cast<double>(c.projection), c.value});
+    names.push_back(c.parameter);
+  }
+  h5::Handle g = h5::create_group(file, "synapse_changes");
+  const hsize_t n = changes.size();
+  h5::Handle ds = h5::create_dataset(g, "changes", H5T_NATIVE_DOUBLE, {n, 3});
+  h5::write_rows(ds, H5T_NATIVE_DOUBLE, 0, writer ? n : 0, rows.data(), true);
+  h5::write_string_attribute(ds, "columns", "step, projection index, value (base unit)");
+  h5::write_string_dataset(g, "parameters", join(names, '\n'), writer);
+}
+
+/// Checkpoints from before synapse changes were kept have none.
+std::vector<SynapseChange> read_synapse_changes(hid_t file) {
+  std::vector<SynapseChange> out;
+  if (!h5::exists(file, "synapse_changes")) return out;
+  h5::Handle ds = h5::open_dataset(file, "synapse_changes/changes");
+  const auto dims = h5::dataset_dims(ds);
+  if (dims.size() != 2 || dims[1] != 3) throw std::runtime_error("unexpected shape of synapse_changes/changes");
+  std::vector<double> rows(dims[0] * 3);
+  h5::read_rows(ds, H5T_NATIVE_DOUBLE, 0, dims[0], rows.data());
+  const std::string text = h5::read_string_dataset(file, "synapse_changes/parameters");
+  const auto names = dims[0] ? split(text, '\n') : std::vector<std::string>{};
+  if (names.size() != dims[0]) throw std::runtime_error("one parameter name per synapse change expected");
+  for (std::size_t i = 0; i < dims[0]; ++i)
+    out.push_back({static_cast<Step>(rows[3 * i]), static_cast<std::uint32_t>(rows[3 * i + 1]), names[i], rows[3 * i + 2]});
+  return out;
+}
+
 std::string utc_now() {
   char buf[32];
   const std::time_t t = std::time(nullptr);
@@ -286,6 +320,7 @@ void write_checkpoint(const std::string& path, const CheckpointHeader& h, const 
   h5::Handle spikes = h5::create_group(recorders, "spikes");
   write_spike_populations(spikes, rec.carry, comm);
   write_stimulus_changes(file, h.stimulus_changes, rank == 0);
+  write_synapse_changes(file, h.synapse_changes, rank == 0);
 }
 
 CheckpointHeader read_checkpoint_header(const std::string& path) {
@@ -348,6 +383,8 @@ CheckpointHeader read_checkpoint_header(const std::string& path) {
     h.spike_counts = h5::read_dataset_1d<std::uint64_t>(file, "recorders/spike_counts");
     attr = "/stimulus_changes";
     h.stimulus_changes = read_stimulus_changes(file);
+    attr = "/synapse_changes";
+    h.synapse_changes = read_synapse_changes(file);
   } catch (const InputError&) {
     throw;
   } catch (const std::runtime_error& e) {

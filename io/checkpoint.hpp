@@ -63,6 +63,16 @@ struct StimulusChange {
   std::vector<double> times_ms;  ///< spike times added
 };
 
+/// A change of a plastic projection's rule parameter made through the API
+/// (Simulation::set_synapse_parameter) at step `at`, kept like a
+/// StimulusChange so that a restored run learns as the original.
+struct SynapseChange {
+  Step at = 0;
+  std::uint32_t projection = 0;  ///< index in ModelSpec::projections
+  std::string parameter;         ///< a rule parameter, or scaling.beta / scaling.target_rate
+  double value = 0.0;            ///< in the parameter's base unit
+};
+
 struct CheckpointHeader {
   int format_version = checkpoint_format_version;
   std::string myelin_version;
@@ -76,6 +86,7 @@ struct CheckpointHeader {
   std::vector<std::uint64_t> spike_counts;     ///< per population, up to `step`
   std::string created;                         ///< UTC, ISO 8601
   std::vector<StimulusChange> stimulus_changes;  ///< in the order they were made
+  std::vector<SynapseChange> synapse_changes;    ///< in the order they were made
 };
 
 /// Where a run's recordings stand at a checkpoint.

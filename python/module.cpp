@@ -152,6 +152,12 @@ void bind_elements(py::module_& m) {
       .def_readwrite("initial", &PopulationSpec::initial)
       .def_readwrite("initial_values", &PopulationSpec::initial_values,
                      "per-neuron initial state: {variable: one value per neuron}, over `initial`");
+  py::class_<ProjectionSpec::Scaling>(m, "Scaling", "homeostatic synaptic scaling of a plastic projection (off while beta = 0)")
+      .def(py::init<>())
+      .def_readwrite("target_rate", &ProjectionSpec::Scaling::target_rate, "Hz")
+      .def_readwrite("tau", &ProjectionSpec::Scaling::tau, "ms, the rate's low-pass filter")
+      .def_readwrite("beta", &ProjectionSpec::Scaling::beta, "1 / (Hz s)")
+      .def_readwrite("interval", &ProjectionSpec::Scaling::interval, "ms between scalings");
   py::class_<ProjectionSpec> projection(m, "ProjectionSpec");
   projection.def(py::init<>())
       .def_readwrite("source", &ProjectionSpec::source)
@@ -166,6 +172,7 @@ void bind_elements(py::module_& m) {
       .def_readwrite("allow_multapses", &ProjectionSpec::allow_multapses)
       .def_readwrite("synapse_model", &ProjectionSpec::synapse_model)
       .def_readwrite("synapse_params", &ProjectionSpec::synapse_params)
+      .def_readwrite("scaling", &ProjectionSpec::scaling)
       .def_property("delay_convention", [](const ProjectionSpec& p) { return conventions.of(p.delay_convention); },
                     [](ProjectionSpec& p, const std::string& s) { p.delay_convention = conventions.parse(s); })
       .def_readwrite("edges_file", &ProjectionSpec::edges_file)

@@ -212,6 +212,12 @@ void bind_simulation(py::module_& m) {
            [](PySimulation& s, const std::string& st, const std::vector<double>& t) { s.sim.add_spike_times(st, t); },
            py::arg("stimulus"), py::arg("times_ms"))
       .def(
+          "set_synapse_parameter",
+          [](PySimulation& s, std::size_t k, const std::string& name, double v) { s.sim.set_synapse_parameter(k, name, v); },
+          py::arg("projection"), py::arg("parameter"), py::arg("value"),
+          "A plastic projection's rule parameter from now on (base units), e.g. ('eta', 0.0) to freeze learning; "
+          "also scaling.beta and scaling.target_rate")
+      .def(
           "checkpoint", [](PySimulation& s, const std::string& dir) { py::gil_scoped_release free; return s.sim.checkpoint(dir); },
           py::arg("dir") = "")
       .def("summary", [](const PySimulation& s) { return summary_of(s.sim.summary()); })

@@ -222,6 +222,15 @@ class Simulation {
   void set_amplitude(const std::string& stimulus, double amplitude_pa);
   /// More spike times (ms, after time()) for a spike_generator.
   void add_spike_times(const std::string& stimulus, const std::vector<double>& times_ms);
+  /// A parameter of plastic projection `projection`'s synapse rule from now
+  /// on, for all its synapses (NEST's SetStatus on a synapse model), in
+  /// base units: e.g. eta = 0 (stdp_symmetric_synapse) or lambda = 0
+  /// (stdp_synapse) freezes learning during a recall test. Also
+  /// scaling.beta and scaling.target_rate of a projection built with
+  /// synaptic scaling. Time constants are fixed at the build. Checked as
+  /// the model file's values are; kept in checkpoints. Not collective;
+  /// every rank must make the same changes.
+  void set_synapse_parameter(std::size_t projection, const std::string& parameter, double value);
 
   /// Collective: writes a checkpoint of the state at time() into `dir`
   /// (options.checkpoint_dir, or OUTPUT/checkpoints, when empty); returns

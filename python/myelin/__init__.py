@@ -55,13 +55,15 @@ def Population(name, model, size, params=None, initial=None):
 def Projection(source, target, rule="all_to_all", *, weight=1.0, delay=1.0, p=None, indegree=None,
                outdegree=None, N=None, allow_autapses=True, allow_multapses=True,
                synapse_model="static_synapse", synapse=None, delay_convention="dendritic", sources=None,
-               targets=None, weights=None, delays=None):
+               targets=None, weights=None, delays=None, scaling=None):
     """Synapses from population `source` to `target` by a connection rule
     (NEST's names: one_to_one, all_to_all, fixed_indegree with indegree,
     fixed_outdegree with outdegree, fixed_total_number with N,
     pairwise_bernoulli with p), or from_list: the connections
     sources[i] -> targets[i] (node ids), with weights[i] and delays[i] (ms)
-    when given, else `weight` and `delay`."""
+    when given, else `weight` and `delay`. A plastic projection may scale
+    its weights towards a target rate: scaling={"target_rate": Hz, "beta":
+    1/(Hz s), "tau": ms, "interval": ms} (van Rossum et al. 2000)."""
     pr = ProjectionSpec()
     pr.source, pr.target, pr.rule = source, target, rule
     counts = {"fixed_indegree": indegree, "fixed_outdegree": outdegree, "fixed_total_number": N}
@@ -79,6 +81,15 @@ def Projection(source, target, rule="all_to_all", *, weight=1.0, delay=1.0, p=No
     pr.synapse_model = synapse_model
     pr.synapse_params = dict(synapse or {})
     pr.delay_convention = delay_convention
+    if scaling:
+        sc = pr.scaling
+        unknown = set(scaling) - {"target_rate", "beta", "tau", "interval"}
+        if unknown:
+            raise InputError(f"Projection({source!r} -> {target!r}): scaling has target_rate, beta, tau and interval, "
+                             f"not {', '.join(sorted(unknown))}")
+        for k, v in scaling.items():
+            setattr(sc, k, float(v))
+        pr.scaling = sc
     if rule == "from_list":
         pr.sources, pr.targets = sources, targets
         if weights is not None:

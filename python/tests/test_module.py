@@ -208,6 +208,26 @@ class Module(unittest.TestCase):
         self.assertEqual((tau.unit, tau.default), ("ms", 10.0))
         self.assertIn("stdp_synapse", [m.name for m in myelin.synapse_models()])
 
+    def test_learning_is_frozen_and_scaling_set_between_runs(self):
+        spec = coded()
+        spec.projections[0] = myelin.Projection(
+            "E", "E", "fixed_indegree", indegree=16, weight=20.0, delay=myelin.Value.uniform(1.0, 3.0),
+            synapse_model="stdp_symmetric_synapse", synapse={"eta": 0.05, "Wmax": 60.0},
+            scaling={"target_rate": 5.0, "beta": 0.01, "interval": 50.0})
+        self.assertEqual(spec.projections[0].scaling.interval, 50.0)
+        sim = myelin.Simulation(spec, threads=1)
+        sim.run_until(100.0)
+        sim.set_synapse_parameter(0, "eta", 0.0)
+        sim.set_synapse_parameter(0, "scaling.beta", 0.0)
+        frozen = sim.connections(0)["weights"].copy()
+        sim.run_until(200.0)
+        np.testing.assert_array_equal(sim.connections(0)["weights"], frozen)
+        sim.set_synapse_parameter(0, "scaling.beta", 0.05)
+        sim.run_until(300.0)
+        self.assertFalse(np.array_equal(sim.connections(0)["weights"], frozen))
+        with self.assertRaisesRegex(myelin.InputError, "not beta2"):
+            myelin.Projection("E", "E", scaling={"beta2": 1.0})
+
 
 class BadInput(unittest.TestCase):
     def message(self, f):
@@ -248,6 +268,8 @@ class BadInput(unittest.TestCase):
         self.assertIn("V_m", self.message(lambda: sim.get_state("E", "w")))
         self.assertIn("160", self.message(lambda: sim.set_state("E", "V_m", [0.0] * 3)))
         self.assertIn("drive", self.message(lambda: sim.set_rate("nope", 1.0)))
+        self.assertIn("a plastic projection", self.message(lambda: sim.set_synapse_parameter(1, "lambda", 0.0)))
+        self.assertIn("fixed at the build", self.message(lambda: sim.set_synapse_parameter(0, "tau_plus", 1.0)))
 
 
 if __name__ == "__main__":

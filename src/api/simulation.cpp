@@ -17,6 +17,7 @@
 #include "api/memory_report.hpp"
 #include "build/memory_estimate.hpp"
 #include "build/network.hpp"
+#include "build/plastic_connectivity.hpp"
 #include "core/resources.hpp"
 #include "core/stop_signal.hpp"
 #include "core/units.hpp"
@@ -39,6 +40,7 @@
 #include "partition/placement.hpp"
 #include "sim/checkpoint_trigger.hpp"
 #include "sim/engine.hpp"
+#include "synapses/synapse_models.hpp"
 
 namespace myelin {
 namespace {
@@ -217,6 +219,7 @@ struct Simulation::Impl {
   SliceObserver observer;
   std::vector<double> dc_amplitude;  ///< per stimulus, as set through the API (empty: the spec's)
   std::vector<StimulusChange> changes;  ///< every stimulus change made through the API, for checkpoints
+  std::vector<SynapseChange> synapse_changes;  ///< every synapse rule change made through the API, likewise
   bool finished = false;
   bool ended = false;  ///< run()'s single run is over
   ProgressState progress;  ///< what OUTPUT/progress.json says
@@ -342,6 +345,7 @@ struct Simulation::Impl {
     // Stimulus changes made through the API before the checkpoint, each
     // applied again as of its own step: the network continues as it was.
     for (const StimulusChange& c : h.stimulus_changes) apply(c);
+    for (const SynapseChange& c : h.synapse_changes) apply(c);
     return rec;
   }
 
@@ -353,6 +357,30 @@ struct Simulation::Impl {
       case StimulusType::spike_generator: apply_spike_times(c.stimulus, c.times_ms); break;
     }
     changes.push_back(c);
+  }
+
+  /// Projection k's spec with every synapse change made so far.
+  ProjectionSpec projection_now(std::size_t k) const {
+    ProjectionSpec p = spec.projections[k];
+    for (const SynapseChange& c : synapse_changes) {
+      if (c.projection != k) continue;
+      if (c.parameter == "scaling.beta") p.scaling.beta = c.value;
+      else if (c.parameter == "scaling.target_rate") p.scaling.target_rate = c.value;
+      else p.synapse_params[c.parameter] = c.value;
+    }
+    return p;
+  }
+
+  /// A rule parameter change (checked by the public call) from now on, logged.
+  void apply(const SynapseChange& c) {
+    synapse_changes.push_back(c);
+    const ProjectionSpec p = projection_now(c.projection);
+    for (PlasticProjection& pr : net.plastic) {
+      if (pr.projection != c.projection) continue;
+      pr.rule = make_rule(p);
+      if (c.parameter == "scaling.beta") pr.scaling.gain = p.scaling.beta * static_cast<double>(pr.scaling.interval) * spec.run.dt;
+      if (c.parameter == "scaling.target_rate") pr.scaling.target = p.scaling.target_rate * 1e-3;
+    }
   }
 
   /// Emissions before `at` keep their rate (their spikes may still be on
@@ -558,6 +586,7 @@ struct Simulation::Impl {
     h.neurons = net.n_neurons;
     for (const auto& p : spec.populations) h.populations.push_back(p.name);
     h.stimulus_changes = changes;
+    h.synapse_changes = synapse_changes;
     h.spike_counts.resize(out.spike_counts.size());
     MPI_Allreduce(out.spike_counts.data(), h.spike_counts.data(), static_cast<int>(h.spike_counts.size()),
                   MPI_UINT64_T, MPI_SUM, comm);
@@ -811,6 +840,60 @@ void Simulation::add_spike_times(const std::string& stimulus, const std::vector<
                        "times on the dt grid after the simulation's time, " +
                            std::to_string(static_cast<double>(m.now) * dt) + " ms");
   m.apply({m.now, static_cast<std::uint32_t>(k), 0.0, times_ms});
+}
+
+namespace {
+
+/// Throws unless `parameter` of rule `model` may change during a run: any
+/// but time constants and delays, which size the build's decay tables.
+void require_changeable(const SynapseModelInfo& model, const std::string& parameter) {
+  const std::string where = "set_synapse_parameter";
+  const auto f = std::find_if(model.parameters.begin(), model.parameters.end(),
+                              [&](const FieldInfo& x) { return x.name == parameter; });
+  std::string names;
+  for (const FieldInfo& x : model.parameters)
+    if (x.dim != Dimension::time) names += (names.empty() ? "" : ", ") + x.name;
+  if (f == model.parameters.end())
+    throw InputError(where, "parameter", parameter,
+                     "a parameter of " + model.name + " that may change during a run (" + names +
+                         (model.pairs ? ", scaling.beta, scaling.target_rate" : "") + ")");
+  if (f->dim == Dimension::time)
+    throw InputError(where, "parameter", parameter,
+                     "a parameter other than a time constant or delay (those are fixed at the build): " + names);
+}
+
+}  // namespace
+
+void Simulation::set_synapse_parameter(std::size_t projection, const std::string& parameter, double value) {
+  Impl& m = *impl_;
+  const std::string where = "set_synapse_parameter";
+  if (projection >= m.spec.projections.size())
+    throw InputError(where, "projection", std::to_string(projection),
+                     "the index of one of the model's " + std::to_string(m.spec.projections.size()) + " projections");
+  const ProjectionSpec& spec = m.spec.projections[projection];
+  const SynapseModelInfo* model = find_synapse_model(spec.synapse_model);
+  if (!model || !model->plastic)
+    throw InputError(where, "projection", std::to_string(projection),
+                     "a plastic projection (this one's synapses are " + spec.synapse_model + ", fixed)");
+  const bool scaling = parameter == "scaling.beta" || parameter == "scaling.target_rate";
+  if (scaling && !spec.scaling.on())
+    throw InputError(where, "parameter", parameter, "a projection built with synaptic scaling (scaling.beta != 0 in the model)");
+  if (scaling) {
+    // beta = 0 pauses scaling (in a model file scaling needs beta > 0 to be on at all).
+    if (!(value >= 0 && std::isfinite(value)))
+      throw InputError(where, parameter, std::to_string(value),
+                       parameter == "scaling.beta" ? "a scaling rate >= 0 (0 pauses it)" : "a rate >= 0 Hz");
+  } else {
+    require_changeable(*model, parameter);
+    ProjectionSpec now = m.projection_now(projection);
+    now.synapse_params[parameter] = value;
+    try {
+      check_projection(m.spec, now, projection);
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+  }
+  m.apply({m.now, static_cast<std::uint32_t>(projection), parameter, value});
 }
 
 std::string Simulation::checkpoint(const std::string& dir) {

@@ -12,6 +12,7 @@
 #include "myelin/error.hpp"
 #include "myelin/model_spec.hpp"
 #include "neurons/registry.hpp"
+#include "build/plastic_connectivity.hpp"
 #include "synapses/synapse_models.hpp"
 
 namespace myelin {
@@ -206,18 +207,6 @@ void check_scaling(const ProjectionSpec& p, const SynapseModelInfo& m, const Ele
   e.require(s.interval > 0, "scaling.interval", s.interval, "a positive interval in ms");
 }
 
-void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_t i) {
-  const Element e{"projection[" + std::to_string(i) + "]", p.origin};
-  check_population_ref(spec, p.source, e, "source");
-  check_population_ref(spec, p.target, e, "target");
-  check_connection_rule(spec, p, e);
-  if (p.rule == Rule::from_list) check_connection_list(spec, p, e);
-  const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
-  if (!m) e.fail("synapse_model", quoted(p.synapse_model), "one of " + synapse_model_names());
-  check_synapse_parameters(spec, p, *m, e);
-  check_modulator(spec, p, *m, e);
-  check_scaling(p, *m, e);
-}
 
 void check_spike_times(const std::vector<double>& times, double dt, const Element& e) {
   double last = 0.0;
@@ -266,6 +255,19 @@ void check_recorder(const ModelSpec& spec, const RecorderSpec& r, std::size_t i)
 }
 
 }  // namespace
+
+void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_t i) {
+  const Element e{"projection[" + std::to_string(i) + "]", p.origin};
+  check_population_ref(spec, p.source, e, "source");
+  check_population_ref(spec, p.target, e, "target");
+  check_connection_rule(spec, p, e);
+  if (p.rule == Rule::from_list) check_connection_list(spec, p, e);
+  const SynapseModelInfo* m = find_synapse_model(p.synapse_model);
+  if (!m) e.fail("synapse_model", quoted(p.synapse_model), "one of " + synapse_model_names());
+  check_synapse_parameters(spec, p, *m, e);
+  check_modulator(spec, p, *m, e);
+  check_scaling(p, *m, e);
+}
 
 void check(const ModelSpec& spec) {
   check_run(spec.run);

@@ -12,6 +12,10 @@
 
 namespace myelin {
 
+/// Throws InputError, as check(spec) would, when `p` cannot stand as
+/// projection i of `spec` (for a projection changed during a run).
+void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_t i);
+
 /// The rule of a projection's synapse model, from its parameters.
 PlasticRule make_rule(const ProjectionSpec& p);
 

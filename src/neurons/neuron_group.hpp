@@ -290,11 +290,12 @@ class GroupImpl final : public NeuronGroup {
   }
 
   std::vector<DcEvent> slice_dc_events(Step t0, Step t1, std::size_t begin, std::size_t end) const {
+    // Events are sorted by step: start at t0 rather than scanning the
+    // past, which grows with every set_amplitude of a long protocol.
     std::vector<DcEvent> v;
-    for (const DcEvent& e : dc_events) {
-      if (e.step >= t1) break;
-      if (e.step >= t0 && e.local >= begin && e.local < end) v.push_back(e);
-    }
+    auto it = std::lower_bound(dc_events.begin(), dc_events.end(), t0, [](const DcEvent& e, Step s) { return e.step < s; });
+    for (; it != dc_events.end() && it->step < t1; ++it)
+      if (it->local >= begin && it->local < end) v.push_back(*it);
     std::stable_sort(v.begin(), v.end(), [](const DcEvent& a, const DcEvent& b) { return a.local < b.local; });
     return v;
   }

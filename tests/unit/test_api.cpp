@@ -279,6 +279,32 @@ TEST(Api, StimulusChangesAreKeptInCheckpoints) {
   EXPECT_EQ(resumed.times, straight.times);
 }
 
+TEST(Api, ALearningRateOfZeroFreezesPlasticWeightsFromThenOn) {
+  Simulation sim(api_model(), Context(MPI_COMM_WORLD, 2), quiet("freeze"));
+  sim.run_until(100.0);
+  const std::vector<double> learnt = sim.connections(0).weights;
+  sim.set_synapse_parameter(0, "lambda", 0.0);
+  sim.run_until(200.0);
+  EXPECT_EQ(sim.connections(0).weights, learnt);
+  EXPECT_GT(total(sim.spikes()), 100u);  // the network spiked on: pairs were met and ignored
+  sim.set_synapse_parameter(0, "lambda", 0.05);
+  sim.run_until(300.0);
+  EXPECT_NE(sim.connections(0).weights, learnt);
+}
+
+TEST(Api, SynapseChangesAreKeptInCheckpoints) {
+  const auto [straight, resumed] = straight_and_restored(api_model(), "api_synapse_checkpoint", [](Simulation& sim) {
+    sim.run_until(50.0);
+    sim.set_synapse_parameter(0, "lambda", 0.5);   // fast learning: the weights, and so the spikes, differ
+    sim.set_synapse_parameter(0, "Wmax", 300.0);
+  });
+  // Without the changes replayed the restored run would learn at lambda = 0.05.
+  const auto [plain, unused] = straight_and_restored(api_model(), "api_synapse_plain", [](Simulation& sim) { sim.run_until(50.0); });
+  EXPECT_NE(plain.times, straight.times);
+  EXPECT_EQ(resumed.node_ids, straight.node_ids);
+  EXPECT_EQ(resumed.times, straight.times);
+}
+
 TEST(Api, BadCallsAreInputErrors) {
   Simulation sim(api_model(), Context(MPI_COMM_WORLD, 1), quiet("bad"));
   sim.run_until(10.0);
@@ -298,6 +324,12 @@ TEST(Api, BadCallsAreInputErrors) {
   EXPECT_NE(message([&] { sim.set_rate("cue", 10.0); }).find("poisson_generator"), std::string::npos);
   EXPECT_NE(message([&] { sim.set_rate("drive", -1.0); }).find("0 Hz or more"), std::string::npos);
   EXPECT_NE(message([&] { sim.set_rate("nothing", 1.0); }).find("a poisson_generator of the model (drive)"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(1, "lambda", 0.0); }).find("a plastic projection"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(9, "lambda", 0.0); }).find("3 projections"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(0, "eta", 0.0); }).find("lambda"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(0, "tau_plus", 5.0); }).find("fixed at the build"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(0, "scaling.beta", 1.0); }).find("synaptic scaling"), std::string::npos);
+  EXPECT_NE(message([&] { sim.set_synapse_parameter(0, "Wmax", 10.0); }).find("synapse.Wmax = 10: expected an upper bound"), std::string::npos);
   EXPECT_NE(message([&] { sim.add_spike_times("cue", {3.0}); }).find("after the simulation's time"), std::string::npos);
   EXPECT_NE(message([&] { sim.add_spike_times("drive", {30.0}); }).find("spike_generator"), std::string::npos);
   EXPECT_NE(message([] { Context(MPI_COMM_WORLD, -1); }).find("threads"), std::string::npos);
