@@ -222,6 +222,7 @@ class Module(unittest.TestCase):
         frozen = sim.connections(0)["weights"].copy()
         sim.run_until(200.0)
         np.testing.assert_array_equal(sim.connections(0)["weights"], frozen)
+        sim.set_synapse_parameter(0, "eta", 0.0)  # a rule change while scaling is paused
         sim.set_synapse_parameter(0, "scaling.beta", 0.05)
         sim.run_until(300.0)
         self.assertFalse(np.array_equal(sim.connections(0)["weights"], frozen))

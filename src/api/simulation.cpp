@@ -393,6 +393,10 @@ struct Simulation::Impl {
       if (!targets(st, *g)) continue;
       for (PoissonInput& old : g->poisson)
         if (old.key1 == in.key1) old.stop = std::min(old.stop, at);
+      // Inputs whose last emission has arrived by `at` add nothing more:
+      // dropped, or every neuron would check them in every later step
+      // (a protocol switching generators on and off would slow down).
+      std::erase_if(g->poisson, [at](const PoissonInput& old) { return old.stop <= old.start || old.stop + old.delay <= at; });
       if (!st.neurons.empty()) in.reaches = stimulus_reaches(st, *g, spec.populations[g->population].size);
       if (rate_hz > 0 && in.start < in.stop) g->poisson.push_back(in);
     }
@@ -887,6 +891,7 @@ void Simulation::set_synapse_parameter(std::size_t projection, const std::string
     require_changeable(*model, parameter);
     ProjectionSpec now = m.projection_now(projection);
     now.synapse_params[parameter] = value;
+    now.scaling = spec.scaling;  // paused scaling (beta = 0) is valid here, not in a model file
     try {
       check_projection(m.spec, now, projection);
     } catch (const InputError& e) {
