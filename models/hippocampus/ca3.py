@@ -53,7 +53,10 @@ WINDOW = (30.0, CUE_MS)  # counted part of a trial, ms after the cue starts
 RESET_MS = 60.0       # inhibition after every trial and presentation
 REST_MS = 60.0        # quiet after the inhibition
 
-KNOBS = {"bg_rate": 3800.0, "bg_w": 10.0, "w0": 10.0, "wmax": 60.0, "eta": 0.05, "alpha": 0.2, "p": 0.1,
+# In-degrees stay fixed as the network is scaled (k_*: synapses per target
+# neuron), so a smaller network in the CTest has the same dynamics.
+KNOBS = {"bg_rate": 3800.0, "bg_w": 10.0, "w0": 10.0, "wmax": 60.0, "eta": 0.05, "alpha": 0.2,
+         "k_ee": 1000, "k_ei": 1000, "k_ie": 400, "k_ii": 400,
          "j_ei": 30.0, "j_ie": -40.0, "j_ii": -40.0, "dg_rate": 200.0, "dg_w": 200.0,
          "scale_beta": 0.005, "scale_target": 1.0}
 
@@ -72,13 +75,14 @@ def network(n_e, patterns, seed, knobs):
     delay = myelin.Value.uniform(1.0, 3.0)
     scaling = {"target_rate": k["scale_target"], "beta": k["scale_beta"], "tau": 1000.0, "interval": 100.0}
     spec.projections.append(myelin.Projection(
-        "E", "E", "pairwise_bernoulli", p=k["p"], allow_autapses=False, weight=k["w0"], delay=delay,
+        "E", "E", "pairwise_bernoulli", p=min(1.0, k["k_ee"] / n_e), allow_autapses=False, weight=k["w0"], delay=delay,
         synapse_model="stdp_symmetric_synapse",
         synapse={"eta": k["eta"], "alpha": k["alpha"], "Wmax": k["wmax"], "tau_plus": 20.0, "tau_minus": 60.0},
         scaling=scaling if k["scale_beta"] > 0 else None))
-    spec.projections.append(myelin.Projection("E", "I", "pairwise_bernoulli", p=0.1, weight=k["j_ei"], delay=delay))
-    spec.projections.append(myelin.Projection("I", "E", "pairwise_bernoulli", p=0.2, weight=k["j_ie"], delay=delay))
-    spec.projections.append(myelin.Projection("I", "I", "pairwise_bernoulli", p=0.2, weight=k["j_ii"], delay=delay))
+    for src, tgt, n_src in (("E", "I", n_e), ("I", "E", n_i), ("I", "I", n_i)):
+        key = src.lower() + tgt.lower()
+        spec.projections.append(myelin.Projection(src, tgt, "pairwise_bernoulli", p=min(1.0, k["k_" + key] / n_src),
+                                                  weight=k["j_" + key], delay=delay))
     spec.stimuli.append(myelin.PoissonGenerator("background", ["E", "I"], rate=k["bg_rate"], weight=k["bg_w"], delay=0.1))
     for m, pat in enumerate(patterns):
         for q, part in enumerate(quarters(pat)):
@@ -218,3 +222,229 @@ def counts_raster(net, m, nq):
     net.reset()
     return {"ids": ids.astype(np.int64), "times": times - t0, "pattern": net.patterns[m],
             "cued": np.concatenate(quarters(net.patterns[m])[:nq])}
+
+
+# ---------------------------------------------------------------- driver
+
+THRESHOLD = 0.3  # a pattern counts as recalled at this quality (frozen network: ~0)
+MODES = {"full": {"n": 10000, "stages": [5, 10, 20, 30]},
+         "quick": {"n": 4000, "stages": [3, 6]}}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--neurons", type=int, help="CA3 pyramidal cells (default 10,000; --quick 4,000)")
+    ap.add_argument("--stages", type=int, nargs="+", help="patterns learnt by the end of each stage")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--quick", action="store_true", help="4,000 neurons, stages 3 and 6 (the CTest, ~1 min)")
+    ap.add_argument("--out", default="output/hippocampus", help="report folder")
+    ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 unless recall beats the frozen network and chance by the CTest's margins")
+    ap.add_argument("--digest", action="store_true",
+                    help="learn 2 patterns, cue them and print a digest of every spike (equal on any number of "
+                         "ranks: mpirun -np 2 /usr/bin/python3 ca3.py --digest)")
+    args = ap.parse_args(argv)
+    mode = MODES["quick" if args.quick else "full"]
+    n = args.neurons or mode["n"]
+    stages = args.stages or mode["stages"]
+    size = int(round(0.03 * n))
+    if stages != sorted(stages) or stages[0] < 1 or stages[-1] * size > n:
+        ap.error(f"--stages: increasing pattern counts from 1 to {n // size} (orthogonal patterns of {size} "
+                 f"neurons must fit into {n})")
+    if args.digest:
+        return digest(n, args.seed, args.threads)
+    sets = pattern_sets(n, stages[-1], size, np.random.default_rng(args.seed))
+    results = {}
+    for kind, patterns in sets.items():
+        print(f"{kind} patterns: {len(patterns)} of {size} neurons in {n}", flush=True)
+        for plastic in (True, False):
+            # Frozen weights do not depend on how many patterns came before: one stage shows the floor.
+            results[(kind, plastic)] = protocol(n, patterns, stages if plastic else stages[:1], args.seed, KNOBS,
+                                                plastic, args.threads, lambda s: print(s, flush=True))
+    os.makedirs(args.out, exist_ok=True)
+    write_report(results, n, size, stages, args)
+    return check(results, stages) if args.check else 0
+
+
+def digest(n, seed, threads):
+    import hashlib
+    from mpi4py import MPI
+    patterns = pattern_sets(n, 2, int(round(0.03 * n)), np.random.default_rng(seed))["overlapping"]
+    net = CA3(n, patterns, seed, KNOBS, True, threads)
+    h = hashlib.sha1()
+    count = 0
+
+    def take():
+        nonlocal count
+        for pop in ("E", "I"):
+            ids, times = (np.asarray(v) for v in net.sim.spikes()[pop])
+            order = np.lexsort((ids, times))
+            h.update(ids[order].astype(np.int64).tobytes())
+            h.update(times[order].astype(np.float64).tobytes())
+            count += len(ids)
+
+    for m in range(2):
+        net.drive(m, range(4), KNOBS["dg_rate"])
+        net.go(LEARN_MS)
+        net.drive(m, range(4), 0.0)
+        take()
+        net.reset()
+    net.learning(False)
+    for m in range(2):
+        net.drive(m, range(2), KNOBS["dg_rate"])
+        net.go(CUE_MS)
+        take()
+        net.reset()
+    c = {k: np.asarray(v) for k, v in net.sim.connections(0).items()}
+    # Per target the synapses come in the order each rank generated them: sorted, they must be equal.
+    order = np.lexsort((c["delays"], c["sources"], c["targets"]))
+    w = c["weights"][order]
+    h.update(w.tobytes())
+    if MPI.COMM_WORLD.Get_rank() == 0:
+        print(f"digest {h.hexdigest()} of {count} spikes and {len(w)} weights on {MPI.COMM_WORLD.Get_size()} rank(s)")
+    return 0
+
+
+def mean_quality(trials, **where):
+    q = [t["quality"] for t in trials if all(t[k] == v for k, v in where.items())]
+    return float(np.mean(q)) if q else float("nan")
+
+
+def check(results, stages):
+    """The margins the CTest asserts."""
+    ok = True
+
+    def need(cond, what):
+        nonlocal ok
+        print(("ok: " if cond else "FAIL: ") + what)
+        ok &= bool(cond)
+
+    first = stages[0]
+    for kind in ("orthogonal", "overlapping"):
+        tr, fr = results[(kind, True)]["trials"], results[(kind, False)]["trials"]
+        for cue in (25, 50, 75):
+            q, f = mean_quality(tr, stage=first, cue=cue), mean_quality(fr, stage=first, cue=cue)
+            need(q > f + 0.2, f"{kind}, {cue} % cue: recall quality {q:.2f} > frozen network {f:.2f} + 0.2")
+            need(abs(f) < 0.1, f"{kind}, {cue} % cue: frozen network at chance ({f:+.2f}, |q| < 0.1)")
+        q25, q75 = mean_quality(tr, stage=first, cue=25), mean_quality(tr, stage=first, cue=75)
+        need(q75 > q25, f"{kind}: a larger cue recalls better (75 %: {q75:.2f} > 25 %: {q25:.2f})")
+        chance = float(np.mean([t["chance"] for t in tr]))
+        need(abs(chance) < 0.05, f"{kind}: quality against a random set at chance ({chance:+.3f})")
+        last = [t for t in tr if t["stage"] == stages[-1] and t["cue"] == 50]
+        recalled = sum(t["quality"] > THRESHOLD for t in last)
+        need(recalled >= 0.8 * stages[-1], f"{kind}: {recalled} of {stages[-1]} patterns recalled at the end "
+             f"(quality > {THRESHOLD}, at least 80 %)")
+    return 0 if ok else 1
+
+
+# ---------------------------------------------------------------- report
+
+def write_report(results, n, size, stages, args):
+    """scores.json, report.md and ca3.png, in args.out."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = args.out
+    with open(os.path.join(out, "scores.json"), "w") as f:
+        json.dump({f"{k}/{'plastic' if p else 'frozen'}": {x: r[x] for x in ("trials", "build_s", "wall_s", "bio_s")}
+                   for (k, p), r in results.items()}, f, indent=1)
+    fig, ax = plt.subplots(2, 2, figsize=(12, 9))
+    raster(ax[0][0], results[("orthogonal", True)]["raster"], n)
+    cue_curves(ax[0][1], results, stages)
+    capacity(ax[1][0], results, stages)
+    forgetting(ax[1][1], results, stages)
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "ca3.png"), dpi=90)
+    lines = ["# CA3 content-addressable memory on myelin", "",
+             f"`/usr/bin/python3 models/hippocampus/ca3.py {' '.join(sys.argv[1:])}`, seed {args.seed}: "
+             f"{n} CA3 pyramidal cells, {n // 5} interneurons, patterns of {size} neurons "
+             f"({100 * size / n:.0f} %). Quality: correlation of the uncued neurons' spike counts with pattern "
+             f"membership (1: exactly the missing part fires; 0: chance). Recalled: quality > {THRESHOLD}.", "",
+             "## Recall from fragments", "",
+             "| patterns | after learning | cue | quality, plastic | quality, plasticity off | chance |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for kind in ("orthogonal", "overlapping"):
+        tr, fr = results[(kind, True)]["trials"], results[(kind, False)]["trials"]
+        for stage in (stages[0], stages[-1]):
+            for cue in (25, 50, 75):
+                ch = [t["chance"] for t in tr if t["stage"] == stage and t["cue"] == cue]
+                frozen = f"{mean_quality(fr, stage=stage, cue=cue):.2f}" if stage == stages[0] else ""
+                lines.append(f"| {kind} | {stage} | {cue} % | {mean_quality(tr, stage=stage, cue=cue):.2f} | "
+                             f"{frozen} | {np.mean(ch):+.2f} |")
+    lines += ["", "## Capacity and forgetting (50 % cues)", "",
+              "| patterns | learnt | recalled | mean quality | quality of the first 5 |", "| --- | --- | --- | --- | --- |"]
+    for kind in ("orthogonal", "overlapping"):
+        tr = results[(kind, True)]["trials"]
+        for stage in stages:
+            q = [t["quality"] for t in tr if t["stage"] == stage and t["cue"] == 50]
+            lines.append(f"| {kind} | {stage} | {sum(x > THRESHOLD for x in q)} | {np.mean(q):.2f} | "
+                         f"{np.mean(q[:5]):.2f} |")
+    lines += ["", "## Cost", "", "| patterns | plasticity | build s | simulated s | wall s |", "| --- | --- | --- | --- | --- |"]
+    for (kind, plastic), r in results.items():
+        lines.append(f"| {kind} | {'on' if plastic else 'off'} | {r['build_s']:.1f} | {r['bio_s']:.1f} | {r['wall_s']:.0f} |")
+    lines += ["", "![ca3](ca3.png)", ""]
+    with open(os.path.join(out, "report.md"), "w") as f:
+        f.write("\n".join(lines))
+    print(f"report: {os.path.join(out, 'report.md')}")
+
+
+def raster(ax, r, n):
+    """A 50 % cue: cued neurons, the rest of the pattern, then 600 others."""
+    pat, cued = r["pattern"], r["cued"]
+    rest = np.setdiff1d(pat, cued)
+    others = np.setdiff1d(np.arange(n), pat)[:600]
+    row = np.full(n, -1)
+    for offset, group in ((0, cued), (len(cued), rest), (len(pat), others)):
+        row[group] = offset + np.arange(len(group))
+    y = row[r["ids"]]
+    for lo, hi, color, label in ((0, len(cued), "tab:green", "cued"), (len(cued), len(pat), "tab:blue", "recalled part"),
+                                 (len(pat), len(pat) + 600, "tab:grey", "not in the pattern")):
+        sel = (y >= lo) & (y < hi)
+        ax.plot(r["times"][sel], y[sel], ".", ms=1.5, color=color, label=label)
+    ax.axvspan(WINDOW[0], WINDOW[1], color="k", alpha=0.05)
+    ax.set_xlabel("ms after the cue starts")
+    ax.set_ylabel("neuron")
+    ax.set_title("recall of an orthogonal pattern from half of it")
+    ax.legend(loc="upper right", markerscale=5, fontsize=7)
+
+
+def cue_curves(ax, results, stages):
+    for (kind, plastic), r in results.items():
+        stage = stages[0]
+        q = [mean_quality(r["trials"], stage=stage, cue=c) for c in (25, 50, 75)]
+        ax.plot([25, 50, 75], q, "o-" if plastic else "x--", label=f"{kind}, {'plastic' if plastic else 'plasticity off'}")
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.set_xlabel("cue (% of the pattern)")
+    ax.set_ylabel("recall quality")
+    ax.set_title(f"quality vs cue size after {stages[0]} patterns")
+    ax.legend(fontsize=7)
+
+
+def capacity(ax, results, stages):
+    for kind in ("orthogonal", "overlapping"):
+        tr = results[(kind, True)]["trials"]
+        rec = [sum(t["quality"] > THRESHOLD for t in tr if t["stage"] == s and t["cue"] == 50) for s in stages]
+        ax.plot(stages, rec, "o-", label=kind)
+    ax.plot(stages, stages, "k:", lw=0.8, label="all")
+    ax.set_xlabel("patterns learnt")
+    ax.set_ylabel(f"patterns recalled (quality > {THRESHOLD})")
+    ax.set_title("capacity")
+    ax.legend(fontsize=7)
+
+
+def forgetting(ax, results, stages):
+    for kind in ("orthogonal", "overlapping"):
+        tr = results[(kind, True)]["trials"]
+        last = [t for t in tr if t["stage"] == stages[-1] and t["cue"] == 50]
+        age = [stages[-1] - 1 - t["pattern"] for t in last]
+        ax.plot(age, [t["quality"] for t in last], "o", ms=3, label=kind)
+    ax.set_xlabel("patterns learnt after it")
+    ax.set_ylabel("recall quality (50 % cue)")
+    ax.set_title(f"forgetting curve after {stages[-1]} patterns")
+    ax.legend(fontsize=7)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
