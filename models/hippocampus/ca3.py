@@ -187,8 +187,9 @@ def quality(counts, pattern, cued, rng):
     return float(np.corrcoef(c, member)[0, 1]), float(np.corrcoef(c, chance)[0, 1])
 
 
-def protocol(n_e, patterns, stages, seed, knobs, plastic, threads, log):
-    """Runs the staged protocol; returns the trials as dicts."""
+def protocol(n_e, patterns, stages, seed, knobs, plastic, threads, log, cues=(25, 50, 75)):
+    """Runs the staged protocol (every cue size in `cues` after the first
+    and the last stage, 50 % after the others); returns the trials as dicts."""
     net = CA3(n_e, patterns, seed, knobs, plastic, threads)
     trials, learnt = [], 0
     raster = None
@@ -196,7 +197,7 @@ def protocol(n_e, patterns, stages, seed, knobs, plastic, threads, log):
         for m in range(learnt, stage):
             net.learn(m)
         learnt = stage
-        sizes = (1, 2, 3) if s in (0, len(stages) - 1) else (2,)
+        sizes = [c // 25 for c in cues] if s in (0, len(stages) - 1) else [2]
         for m in range(learnt):
             for nq in sizes:
                 qual, chance, counts = net.cue(m, nq)
@@ -235,6 +236,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--neurons", type=int, help="CA3 pyramidal cells (default 10,000; --quick 4,000)")
     ap.add_argument("--stages", type=int, nargs="+", help="patterns learnt by the end of each stage")
+    ap.add_argument("--sets", nargs="+", choices=["orthogonal", "overlapping"], default=["orthogonal", "overlapping"],
+                    help="pattern sets to run (overlapping ones may outnumber what fits orthogonally)")
+    ap.add_argument("--cues", type=int, nargs="+", choices=[25, 50, 75], default=[25, 50, 75],
+                    help="cue sizes (%%) tested after the first and last stage (50 %% after the others)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="4,000 neurons, stages 3 and 6 (the CTest, ~1 min)")
     ap.add_argument("--out", default="output/hippocampus", help="report folder")
@@ -249,19 +254,25 @@ def main(argv=None):
     n = args.neurons or mode["n"]
     stages = args.stages or mode["stages"]
     size = int(round(0.03 * n))
-    if stages != sorted(stages) or stages[0] < 1 or stages[-1] * size > n:
-        ap.error(f"--stages: increasing pattern counts from 1 to {n // size} (orthogonal patterns of {size} "
-                 f"neurons must fit into {n})")
+    most = n // size if "orthogonal" in args.sets else 10 * n // size
+    if stages != sorted(stages) or stages[0] < 1 or stages[-1] > most:
+        ap.error(f"--stages: increasing pattern counts from 1 to {most} ("
+                 + (f"orthogonal patterns of {size} neurons must fit into {n})" if most == n // size else
+                    "overlapping patterns: at most 10 per neuron on average)"))
+    if args.check and (args.sets != ["orthogonal", "overlapping"] or 50 not in args.cues or 25 not in args.cues
+                       or 75 not in args.cues):
+        ap.error("--check needs both pattern sets and all cue sizes")
     if args.digest:
         return digest(n, args.seed, args.threads)
     sets = pattern_sets(n, stages[-1], size, np.random.default_rng(args.seed))
     results = {}
-    for kind, patterns in sets.items():
+    for kind in args.sets:
+        patterns = sets[kind]
         print(f"{kind} patterns: {len(patterns)} of {size} neurons in {n}", flush=True)
         for plastic in (True, False):
             # Frozen weights do not depend on how many patterns came before: one stage shows the floor.
             results[(kind, plastic)] = protocol(n, patterns, stages if plastic else stages[:1], args.seed, KNOBS,
-                                                plastic, args.threads, lambda s: print(s, flush=True))
+                                                plastic, args.threads, lambda s: print(s, flush=True), args.cues)
     os.makedirs(args.out, exist_ok=True)
     write_report(results, n, size, stages, args)
     return check(results, stages) if args.check else 0
@@ -351,7 +362,7 @@ def write_report(results, n, size, stages, args):
         json.dump({f"{k}/{'plastic' if p else 'frozen'}": {x: r[x] for x in ("trials", "build_s", "wall_s", "bio_s")}
                    for (k, p), r in results.items()}, f, indent=1)
     fig, ax = plt.subplots(2, 2, figsize=(12, 9))
-    raster(ax[0][0], results[("orthogonal", True)]["raster"], n)
+    raster(ax[0][0], results[(kinds(results)[0], True)]["raster"], n, kinds(results)[0])
     cue_curves(ax[0][1], results, stages)
     capacity(ax[1][0], results, stages)
     forgetting(ax[1][1], results, stages)
@@ -365,17 +376,17 @@ def write_report(results, n, size, stages, args):
              "## Recall from fragments", "",
              "| patterns | after learning | cue | quality, plastic | quality, plasticity off | chance |",
              "| --- | --- | --- | --- | --- | --- |"]
-    for kind in ("orthogonal", "overlapping"):
+    for kind in kinds(results):
         tr, fr = results[(kind, True)]["trials"], results[(kind, False)]["trials"]
         for stage in (stages[0], stages[-1]):
-            for cue in (25, 50, 75):
+            for cue in args.cues:
                 ch = [t["chance"] for t in tr if t["stage"] == stage and t["cue"] == cue]
                 frozen = f"{mean_quality(fr, stage=stage, cue=cue):.2f}" if stage == stages[0] else ""
                 lines.append(f"| {kind} | {stage} | {cue} % | {mean_quality(tr, stage=stage, cue=cue):.2f} | "
                              f"{frozen} | {np.mean(ch):+.2f} |")
     lines += ["", "## Capacity and forgetting (50 % cues)", "",
               "| patterns | learnt | recalled | mean quality | quality of the first 5 |", "| --- | --- | --- | --- | --- |"]
-    for kind in ("orthogonal", "overlapping"):
+    for kind in kinds(results):
         tr = results[(kind, True)]["trials"]
         for stage in stages:
             q = [t["quality"] for t in tr if t["stage"] == stage and t["cue"] == 50]
@@ -390,7 +401,11 @@ def write_report(results, n, size, stages, args):
     print(f"report: {os.path.join(out, 'report.md')}")
 
 
-def raster(ax, r, n):
+def kinds(results):
+    return [k for k in ("orthogonal", "overlapping") if (k, True) in results]
+
+
+def raster(ax, r, n, kind):
     """A 50 % cue: cued neurons, the rest of the pattern, then 600 others."""
     pat, cued = r["pattern"], r["cued"]
     rest = np.setdiff1d(pat, cued)
@@ -406,15 +421,16 @@ def raster(ax, r, n):
     ax.axvspan(WINDOW[0], WINDOW[1], color="k", alpha=0.05)
     ax.set_xlabel("ms after the cue starts")
     ax.set_ylabel("neuron")
-    ax.set_title("recall of an orthogonal pattern from half of it")
+    ax.set_title(f"recall of an {kind} pattern from half of it")
     ax.legend(loc="upper right", markerscale=5, fontsize=7)
 
 
 def cue_curves(ax, results, stages):
     for (kind, plastic), r in results.items():
         stage = stages[0]
-        q = [mean_quality(r["trials"], stage=stage, cue=c) for c in (25, 50, 75)]
-        ax.plot([25, 50, 75], q, "o-" if plastic else "x--", label=f"{kind}, {'plastic' if plastic else 'plasticity off'}")
+        cues = sorted({t["cue"] for t in r["trials"] if t["stage"] == stage})
+        q = [mean_quality(r["trials"], stage=stage, cue=c) for c in cues]
+        ax.plot(cues, q, "o-" if plastic else "x--", label=f"{kind}, {'plastic' if plastic else 'plasticity off'}")
     ax.axhline(0, color="grey", lw=0.5)
     ax.set_xlabel("cue (% of the pattern)")
     ax.set_ylabel("recall quality")
@@ -423,7 +439,7 @@ def cue_curves(ax, results, stages):
 
 
 def capacity(ax, results, stages):
-    for kind in ("orthogonal", "overlapping"):
+    for kind in kinds(results):
         tr = results[(kind, True)]["trials"]
         rec = [sum(t["quality"] > THRESHOLD for t in tr if t["stage"] == s and t["cue"] == 50) for s in stages]
         ax.plot(stages, rec, "o-", label=kind)
@@ -435,7 +451,7 @@ def capacity(ax, results, stages):
 
 
 def forgetting(ax, results, stages):
-    for kind in ("orthogonal", "overlapping"):
+    for kind in kinds(results):
         tr = results[(kind, True)]["trials"]
         last = [t for t in tr if t["stage"] == stages[-1] and t["cue"] == 50]
         age = [stages[-1] - 1 - t["pattern"] for t in last]
