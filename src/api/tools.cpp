@@ -109,6 +109,13 @@ MemoryReport memory_report(const ModelSpec& spec, const MemoryEstimate& e, const
 
 void refuse_unless_fits(const MemoryReport& r) {
   if (r.fits) return;
+  // ranks_to_fit is 0 when even 2^24 ranks would not do: say whether the
+  // per-rank fixed costs or the model's sheer size are to blame.
+  const std::string cure =
+      r.ranks_to_fit ? "about " + std::to_string(r.ranks_to_fit) + " ranks with this much memory each would hold it"
+      : r.runtime_mb + r.recording_mb > r.available_mb
+          ? "no number of ranks would: the runtime and the recording buffer alone need more (lower the record buffer)"
+          : "not even 16,777,216 ranks would hold it: check the model's sizes, in-degrees and delays";
   char why[768];
   std::snprintf(why, sizeof why,
                 "at most %.0f MB per rank (%s%s): the model needs an estimated %.0f MB on rank %d (synapses %.0f MB, "
@@ -116,8 +123,7 @@ void refuse_unless_fits(const MemoryReport& r) {
                 r.available_mb, r.available_from.c_str(),
                 r.ranks_sharing > 1 ? (", shared by " + std::to_string(r.ranks_sharing) + " ranks").c_str() : "",
                 r.peak_mb, r.rank, r.synapses_mb, r.neurons_mb, r.ring_mb, r.recording_mb, r.runtime_mb,
-                r.ranks_to_fit ? ("about " + std::to_string(r.ranks_to_fit) + " ranks with this much memory each would hold it").c_str()
-                               : "no number of ranks would: the runtime and the recording buffer alone need more (lower the record buffer)");
+                cure.c_str());
   char value[64];
   std::snprintf(value, sizeof value, "%.0f MB estimated", r.peak_mb);
   throw InputError("memory_limit", "", value, why);

@@ -13,6 +13,7 @@
 #include "myelin/model_spec.hpp"
 #include "neurons/registry.hpp"
 #include "build/plastic_connectivity.hpp"
+#include "core/ring_buffer.hpp"
 #include "synapses/synapse_models.hpp"
 
 namespace myelin {
@@ -106,6 +107,22 @@ void check_delay(const Value& d, double dt, const Element& e, const std::string&
            "a delay of at least dt = " + num(dt) + " ms" + (d.is_constant() ? "" : " (clip the distribution with min >= dt)"));
 }
 
+/// The weights a Value can draw lie within +-max_weight: its bounds, and
+/// for an unclipped normal its mean +- 10 std (beyond: p ~ 1e-23).
+void check_weight(const Value& w, const Element& e, const std::string& key) {
+  if (!std::isfinite(w.a) || !std::isfinite(w.b))
+    e.fail(key, num(w.a) + (w.is_constant() ? "" : ", " + num(w.b)), "finite numbers");
+  double lo = w.lower(), hi = w.upper();
+  if (w.kind == Value::Kind::normal) {
+    lo = std::max(lo, w.a - 10 * w.b);
+    hi = std::min(hi, w.a + 10 * w.b);
+  }
+  if (!(lo >= -max_weight && hi <= max_weight))
+    e.fail(key, w.is_constant() ? num(w.a) : num(lo) + " .. " + num(hi),
+           "weights within +-" + num(max_weight) + " (pA, nS or mV)" +
+               (w.kind == Value::Kind::normal ? " over mean +- 10 std or the clip bounds" : ""));
+}
+
 void check_connection_rule(const ModelSpec& spec, const ProjectionSpec& p, const Element& e) {
   const std::uint64_t ns = spec.populations[*spec.population_index(p.source)].size;
   const std::uint64_t nt = spec.populations[*spec.population_index(p.target)].size;
@@ -124,6 +141,7 @@ void check_connection_rule(const ModelSpec& spec, const ProjectionSpec& p, const
              "at most " + std::to_string(n) + " distinct " + candidates + " (or allow_multapses = true)");
   }
   if (p.rule != Rule::from_file) check_delay(p.delay, spec.run.dt, e, "delay");
+  check_weight(p.weight, e, "weight");
 }
 
 void check_connection_list(const ModelSpec& spec, const ProjectionSpec& p, const Element& e) {
@@ -139,7 +157,8 @@ void check_connection_list(const ModelSpec& spec, const ProjectionSpec& p, const
     const std::string at = "[" + std::to_string(j) + "]";
     if (l.sources[j] >= ns) e.fail("sources" + at, std::to_string(l.sources[j]), "a node id below " + p.source + "'s size " + std::to_string(ns));
     if (l.targets[j] >= nt) e.fail("targets" + at, std::to_string(l.targets[j]), "a node id below " + p.target + "'s size " + std::to_string(nt));
-    if (!l.weights.empty()) e.require(std::isfinite(l.weights[j]), "weights" + at, l.weights[j], "a finite weight");
+    if (!l.weights.empty())
+      e.require(std::abs(l.weights[j]) <= max_weight, "weights" + at, l.weights[j], "a weight within +-" + num(max_weight));
     if (!l.delays.empty())
       e.require(l.delays[j] >= spec.run.dt * (1 - 1e-12) && std::isfinite(l.delays[j]), "delays" + at, l.delays[j],
                 "a delay of at least dt = " + num(spec.run.dt) + " ms");
@@ -233,6 +252,7 @@ void check_stimulus(const ModelSpec& spec, const StimulusSpec& s, std::size_t i)
       if (id >= n) e.fail("neurons", std::to_string(id), "node ids below " + s.targets[0] + "'s size " + std::to_string(n));
   }
   check_delay(s.delay, spec.run.dt, e, "delay");
+  check_weight(s.weight, e, "weight");
   const char* type = s.type == StimulusType::poisson_generator ? "poisson_generator" : "dc_generator";
   if (s.type != StimulusType::spike_generator && !s.delay.is_constant())
     e.fail("delay", "", std::string("a constant delay for ") + type);

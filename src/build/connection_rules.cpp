@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "build/connection_rules.hpp"
 
 #include <algorithm>
@@ -123,14 +124,20 @@ std::vector<ConnectionGenerator::FileEdge> ConnectionGenerator::list_edges(const
 }
 
 std::uint32_t ConnectionGenerator::delay_steps(double ms) const {
+  const auto g = [](double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", x);
+    return std::string(b);
+  };
+  const double most = static_cast<double>(DelaySegment::max_delay) * dt_;
+  // Range first: a huge or infinite delay must not reach the conversion to steps.
+  if (!(ms <= most * (1 + 1e-9)))
+    throw InputError(set_.origin.where(), set_.field + ".delay", g(ms) + " ms",
+                     "at most " + std::to_string(DelaySegment::max_delay) + " steps (" + g(most) + " ms)");
   const Step d = to_steps(ms, dt_);
   if (!(ms >= dt_ * (1 - 1e-9)) || d < 1)
-    throw InputError(set_.origin.where(), set_.field + ".delay", std::to_string(ms) + " ms",
-                     "a delay of at least dt = " + std::to_string(dt_) +
-                         " ms (for a distribution, clip it with min >= dt)");
-  if (d > static_cast<Step>(DelaySegment::max_delay))
-    throw InputError(set_.origin.where(), set_.field + ".delay", std::to_string(ms) + " ms",
-                     "at most " + std::to_string(DelaySegment::max_delay) + " steps");
+    throw InputError(set_.origin.where(), set_.field + ".delay", g(ms) + " ms",
+                     "a delay of at least dt = " + g(dt_) + " ms (for a distribution, clip it with min >= dt)");
   return static_cast<std::uint32_t>(d);
 }
 

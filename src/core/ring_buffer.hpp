@@ -20,6 +20,11 @@
 
 namespace myelin {
 
+/// The largest weight magnitude a model may give (pA, nS or mV): far below
+/// the slots' +-2^31, so that every step's sum stays exact, and it makes
+/// infinite or absurd weights input errors (the loader checks it).
+inline constexpr double max_weight = 1e6;
+
 /// Converts a float weight to fixed point. Exact for |w| >= 2^-9 pA; below
 /// that truncates at 2^-32 pA, identically on every rank.
 inline std::int64_t to_fixed(float w) { return static_cast<std::int64_t>(w * 0x1p32f); }

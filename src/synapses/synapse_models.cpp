@@ -3,6 +3,8 @@
 #include <cmath>
 #include <variant>
 
+#include "core/ring_buffer.hpp"
+
 namespace myelin {
 namespace {
 
@@ -81,6 +83,7 @@ std::string check_synapse_parameters(const SynapseModelInfo& m, const std::vecto
     *field = m.parameters[i].name;
     if (!std::isfinite(values[i])) return "a finite number";
     if (*field == "axonal_delay" && !(values[i] >= 0)) return "a delay >= 0 ms, below the synapses' delays";
+    if (m.is_weight_parameter(*field) && !(std::abs(values[i]) <= max_weight)) return "a weight within +-1e6";
   }
   return m.check(values, weight_lower, weight_upper, field);
 }

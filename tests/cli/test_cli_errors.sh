@@ -116,6 +116,15 @@ expect 2 "--memory-limit: 19[0-9]{3} MB estimated: expected at most 4000 MB.*syn
   "$MYELIN" run dense.toml -o dense --memory-limit 4000
 expect 2 "--memory-limit.*-1 for no check" -- "$MYELIN" run good.toml -o ok --memory-limit -5
 expect 2 "no number of ranks" -- "$MYELIN" run good.toml -o ok --memory-limit 50
+sed 's/^indegree = .*/indegree = 18446744073709551615/' dense.toml > absurd.toml
+expect 2 "not even 16,777,216 ranks would hold it: check the model's sizes" -- "$MYELIN" run absurd.toml -o absurd
+# Weights and delays that overflow the fixed-point ring or the step counter.
+sed 's/^indegree = .*/indegree = 10\nweight = inf/' dense.toml > infw.toml
+expect 2 "projection\[0\].weight = inf: expected finite numbers" -- "$MYELIN" run infw.toml -o infw
+sed 's/^indegree = .*/indegree = 10\nweight = 3e9/' dense.toml > bigw.toml
+expect 2 "weight = 3e\+09: expected weights within \+-1e\+06" -- "$MYELIN" run bigw.toml -o bigw
+sed 's/^indegree = .*/indegree = 10\ndelay = 1e300/' dense.toml > bigd.toml
+expect 2 "delay = 1e\+300 ms: expected at most 65535 steps" -- "$MYELIN" run bigd.toml -o bigd
 [ ! -e huge ] && [ ! -e dense ] || { echo "FAIL: a refused run left an output directory"; fails=$((fails + 1)); }
 for f in spikes.h5 summary.json; do
   if [[ -s ok/$f ]]; then passes=$((passes + 1)); else echo "FAIL: ok/$f missing"; fails=$((fails + 1)); fi

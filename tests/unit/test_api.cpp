@@ -1,6 +1,7 @@
 // The embeddable API (include/myelin/simulation.hpp): a Simulation run in
 // pieces equals one run, spike callbacks and kept spikes, state and
 // stimuli changed between runs, checkpoints from the API, and bad calls.
+#include <limits>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -436,6 +437,18 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.dt = 0.0; }), "run.dt"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 100.05; }), "run.t_stop"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 1e300; }), "2^52 steps"));
+  // Weights enter the input ring as fixed point: infinite or absurd ones are refused.
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(has(bad([&](ModelSpec& m) { m.projections[0].weight = Value::constant(inf); }), "projection[0].weight"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.projections[0].weight = Value::constant(3e9); }), "within +-1e+06"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.projections[0].weight = Value{Value::Kind::normal, 20.0, 1e12}; }),
+                  "mean +- 10 std"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) { m.stimuli[0].weight = Value::constant(-2e6); }), "stimulus[0].weight"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "stdp_synapse";
+                    m.projections[0].synapse_params["Wmax"] = 1e300;
+                  }),
+                  "a weight within"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) {
                     RecorderSpec r;
                     r.kind = RecorderSpec::Kind::state;
