@@ -33,7 +33,7 @@ membership of the stored pattern (1 = exactly the missing part fires,
 a random set of the same size.
 
 Usage:
-  /usr/bin/python3 models/hippocampus/ca3.py [--out DIR]           (report, ~25 min on 2 cores)
+  /usr/bin/python3 models/hippocampus/ca3.py [--out DIR]           (report, ~17 min on 2 cores)
   /usr/bin/python3 models/hippocampus/ca3.py --quick --check       (the CTest)
 """
 import argparse
@@ -241,7 +241,7 @@ def main(argv=None):
     ap.add_argument("--cues", type=int, nargs="+", choices=[25, 50, 75], default=[25, 50, 75],
                     help="cue sizes (%%) tested after the first and last stage (50 %% after the others)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--quick", action="store_true", help="4,000 neurons, stages 3 and 6 (the CTest, ~1 min)")
+    ap.add_argument("--quick", action="store_true", help="4,000 neurons, stages 3 and 6 (the CTest: ~1 min on 2 threads, ~2 on one)")
     ap.add_argument("--out", default="output/hippocampus", help="report folder")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--check", action="store_true",
