@@ -88,9 +88,12 @@ void check_population(const PopulationSpec& p, std::size_t i, std::set<std::stri
     const auto it = p.params.find(bad);
     e.fail("params." + bad, it == p.params.end() ? "" : num(it->second), why);
   }
-  for (const auto& [name, value] : p.initial)
+  for (const auto& [name, value] : p.initial) {
     if (!has_field(m->state, name))
       e.fail("initial." + name, "", "one of the state variables of " + p.model + ": " + names_of(m->state));
+    if (!std::isfinite(value.a) || !std::isfinite(value.b) || std::isnan(value.min) || std::isnan(value.max))
+      e.fail("initial." + name, num(value.a), "a finite initial value");
+  }
 }
 
 void check_population_ref(const ModelSpec& spec, const std::string& name, const Element& e, const std::string& key) {
@@ -216,14 +219,16 @@ void check_modulator(const ModelSpec& spec, const ProjectionSpec& p, const Synap
       e.fail("modulator.times", num(md.times[i]), "increasing times >= 0 ms");
 }
 
-void check_scaling(const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e) {
+void check_scaling(const ProjectionSpec& p, const SynapseModelInfo& m, const Element& e, double dt) {
   const ProjectionSpec::Scaling& s = p.scaling;
   if (s.beta == 0 && s.target_rate == 0) return;  // off
   if (!m.pairs) e.fail("scaling", "", "no scaling: " + m.name + " has no plastic weight (use a weight rule such as stdp_synapse)");
   e.require(s.target_rate >= 0, "scaling.target_rate", s.target_rate, "a rate >= 0 Hz");
   e.require(s.beta > 0, "scaling.beta", s.beta, "a positive scaling rate");
   e.require(s.tau > 0, "scaling.tau", s.tau, "a positive time constant");
-  e.require(s.interval > 0, "scaling.interval", s.interval, "a positive interval in ms");
+  e.require(s.interval > 0 && s.interval / dt <= max_steps, "scaling.interval", s.interval,
+            "a positive interval in ms, at most 2^52 steps");
+  e.require(std::isfinite(s.tau), "scaling.tau", s.tau, "a finite time constant");
 }
 
 
@@ -270,8 +275,8 @@ void check_recorder(const ModelSpec& spec, const RecorderSpec& r, std::size_t i)
       if (!has_field(m->state, v)) e.fail("variables", quoted(v), "a state variable of " + m->name + " (" + names_of(m->state) + ")");
   }
   if (r.kind == RecorderSpec::Kind::state)
-    e.require(r.interval >= spec.run.dt && on_grid(r.interval, spec.run.dt), "interval", r.interval,
-              "a multiple of dt = " + num(spec.run.dt) + " ms");
+    e.require(r.interval >= spec.run.dt && r.interval / spec.run.dt <= max_steps && on_grid(r.interval, spec.run.dt),
+              "interval", r.interval, "a multiple of dt = " + num(spec.run.dt) + " ms, at most 2^52 steps");
 }
 
 }  // namespace
@@ -286,7 +291,7 @@ void check_projection(const ModelSpec& spec, const ProjectionSpec& p, std::size_
   if (!m) e.fail("synapse_model", quoted(p.synapse_model), "one of " + synapse_model_names());
   check_synapse_parameters(spec, p, *m, e);
   check_modulator(spec, p, *m, e);
-  check_scaling(p, *m, e);
+  check_scaling(p, *m, e, spec.run.dt);
 }
 
 void check(const ModelSpec& spec) {

@@ -131,7 +131,12 @@ int run_command(const std::vector<std::string>& args) {
     try {
       check(spec);
     } catch (const InputError& e) {
-      if (e.field() == "run.t_stop") throw InputError("--t-stop", "", std::to_string(t_stop), "a positive multiple of dt = " + std::to_string(spec.run.dt) + " ms");
+      if (e.field() == "run.t_stop") {
+        char v[32], expected[96];
+        std::snprintf(v, sizeof v, "%g", t_stop);
+        std::snprintf(expected, sizeof expected, "a positive multiple of dt = %g ms, at most 2^52 steps", spec.run.dt);
+        throw InputError("--t-stop", "", v, expected);
+      }
       throw;
     }
   }

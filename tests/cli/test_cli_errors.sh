@@ -125,6 +125,12 @@ sed 's/^indegree = .*/indegree = 10\nweight = 3e9/' dense.toml > bigw.toml
 expect 2 "weight = 3e\+09: expected weights within \+-1e\+06" -- "$MYELIN" run bigw.toml -o bigw
 sed 's/^indegree = .*/indegree = 10\ndelay = 1e300/' dense.toml > bigd.toml
 expect 2 "delay = 1e\+300 ms: expected at most 65535 steps" -- "$MYELIN" run bigd.toml -o bigd
+sed 's/I_e = 500.0 }/I_e = 500.0 }\ninitial = { V_m = inf }/' good.toml > infv.toml
+expect 2 "initial.V_m = inf: expected a finite initial value" -- "$MYELIN" run infv.toml -o infv
+expect 2 "--t-stop: 1e\+300: expected a positive multiple of dt = 0.1 ms, at most 2\^52 steps" -- \
+  "$MYELIN" run good.toml -o ok --t-stop 1e300
+expect 2 "--record-buffer: 1e\+300: expected a positive size in MB, at most 1 TiB" -- \
+  "$MYELIN" run good.toml -o ok --record-buffer 1e300
 [ ! -e huge ] && [ ! -e dense ] || { echo "FAIL: a refused run left an output directory"; fails=$((fails + 1)); }
 for f in spikes.h5 summary.json; do
   if [[ -s ok/$f ]]; then passes=$((passes + 1)); else echo "FAIL: ok/$f missing"; fails=$((fails + 1)); fi

@@ -437,6 +437,20 @@ TEST(Api, EveryKindOfBadSpecIsAnInputError) {
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.dt = 0.0; }), "run.dt"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 100.05; }), "run.t_stop"));
   EXPECT_TRUE(has(bad([](ModelSpec& m) { m.run.t_stop = 1e300; }), "2^52 steps"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    m.projections[0].synapse_model = "stdp_synapse";
+                    m.projections[0].scaling = {1.0, 1000.0, 1.0, 1e300};
+                  }),
+                  "scaling.interval = 1e+300: expected a positive interval in ms, at most 2^52 steps"));
+  EXPECT_TRUE(has(bad([](ModelSpec& m) {
+                    RecorderSpec r;
+                    r.kind = RecorderSpec::Kind::state;
+                    r.populations = {"E"};
+                    r.variables = {"V_m"};
+                    r.interval = 1e300;
+                    m.recorders.push_back(r);
+                  }),
+                  "interval = 1e+300: expected a multiple of dt"));
   // Weights enter the input ring as fixed point: infinite or absurd ones are refused.
   const double inf = std::numeric_limits<double>::infinity();
   EXPECT_TRUE(has(bad([&](ModelSpec& m) { m.projections[0].weight = Value::constant(inf); }), "projection[0].weight"));
