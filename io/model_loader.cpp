@@ -289,7 +289,11 @@ PopulationSpec load_population(const tvalue& v, std::size_t i, const Ctx& ctx) {
   }
   std::map<std::string, double> file_params;
   if (file) {
-    for (auto& [key, column] : file->dynamics_params) {
+    for (auto& entry : file->dynamics_params) {
+      // Named references, not a structured binding: clang 14 (Debian 12)
+      // cannot capture one in the lambdas below.
+      const std::string& key = entry.first;
+      std::vector<double>& column = entry.second;
       const auto is = [&](const FieldInfo& fi) { return fi.name == key; };
       if (std::any_of(m->state.begin(), m->state.end(), is)) {
         p.initial_values[key] = std::move(column);

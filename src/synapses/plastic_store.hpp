@@ -173,7 +173,8 @@ struct PlasticProjection {
     PlasticPart& c = parts[p];
     if (dendritic) {
       auto& due = c.post_pending[static_cast<std::size_t>(a & post_mask)];
-      for (const auto& [l, d] : due) std::visit([&](const auto& r) { pair_post(r, l, a, d); }, rule);
+      // Not a structured binding: clang 14 (Debian 12) cannot capture one in a lambda.
+      for (const auto& ld : due) std::visit([&](const auto& r) { pair_post(r, ld.first, a, ld.second); }, rule);
       due.clear();
     }
     if (n_mod) {

@@ -3,17 +3,18 @@ cells, each with C_E external Poisson inputs drawn from a population of
 sources, in the asynchronous irregular
 state (g = 5, eta = 2), scaled down.
 
-    python3 brunel.py myelin|brian2 --output DIR [--order 250]
+    python3 brunel.py myelin|brian2 --output DIR [--order 250] [--seed 1]
 """
 from pyNN.random import NumpyRNG
 from pyNN.utility import get_simulator
 
 sim, options = get_simulator(("--output", "directory for the Neo files", {"default": "."}),
                              ("--order", "NE = 4 order, NI = order", {"default": 250, "type": int}),
-                             ("--duration", "ms", {"default": 500.0, "type": float}))
+                             ("--duration", "ms", {"default": 500.0, "type": float}),
+                             ("--seed", "seed of the network and its noise", {"default": 1, "type": int}))
 
 dt, delay = 0.1, 1.5
-sim.setup(timestep=dt, min_delay=delay, max_delay=delay, rng_seed=2000)
+sim.setup(timestep=dt, min_delay=delay, max_delay=delay, rng_seed=1999 + options.seed)
 
 g, eta, epsilon = 5.0, 2.0, 0.1
 n_exc, n_inh = 4 * options.order, options.order
@@ -33,7 +34,7 @@ celltype = sim.IF_curr_exp(tau_m=tau_m, cm=cm, v_rest=0.0, v_reset=10.0, v_thres
 exc = sim.Population(n_exc, celltype, label="E")
 inh = sim.Population(n_inh, celltype, label="I")
 noise = sim.Population(n_exc, sim.SpikeSourcePoisson(rate=rate_ext), label="noise")
-rng = NumpyRNG(seed=1)
+rng = NumpyRNG(seed=options.seed)
 
 exc_conn = sim.FixedNumberPreConnector(c_exc, rng=rng)
 inh_conn = sim.FixedNumberPreConnector(c_inh, rng=rng)
