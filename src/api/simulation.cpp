@@ -282,11 +282,9 @@ struct Simulation::Impl {
   void check_options() const {
     if (options.exchange != "global" && options.exchange != "delay-aware")
       throw InputError("exchange", "", options.exchange, "global or delay-aware");
-    if (!(options.record_buffer_mb > 0 && options.record_buffer_mb <= 1048576)) {
-      char v[32];
-      std::snprintf(v, sizeof v, "%g", options.record_buffer_mb);
-      throw InputError("record_buffer_mb", "", v, "a positive size in MB, at most 1 TiB (1048576)");
-    }
+    if (!(options.record_buffer_mb > 0 && options.record_buffer_mb <= 1048576))
+      throw InputError("record_buffer_mb", "", short_number(options.record_buffer_mb),
+                       "a positive size in MB, at most 1 TiB (1048576)");
     if (options.checkpoint_keep < 1)
       throw InputError("checkpoint_keep", "", std::to_string(options.checkpoint_keep), "at least 1");
   }

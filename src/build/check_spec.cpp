@@ -19,12 +19,7 @@
 namespace myelin {
 namespace {
 
-/// A number as a user would write it: 1e+300, not 300 digits.
-std::string num(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%g", x);
-  return b;
-}
+std::string num(double x) { return short_number(x); }
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 
@@ -225,10 +220,9 @@ void check_scaling(const ProjectionSpec& p, const SynapseModelInfo& m, const Ele
   if (!m.pairs) e.fail("scaling", "", "no scaling: " + m.name + " has no plastic weight (use a weight rule such as stdp_synapse)");
   e.require(s.target_rate >= 0, "scaling.target_rate", s.target_rate, "a rate >= 0 Hz");
   e.require(s.beta > 0, "scaling.beta", s.beta, "a positive scaling rate");
-  e.require(s.tau > 0, "scaling.tau", s.tau, "a positive time constant");
+  e.require(s.tau > 0 && std::isfinite(s.tau), "scaling.tau", s.tau, "a positive, finite time constant");
   e.require(s.interval > 0 && s.interval / dt <= max_steps, "scaling.interval", s.interval,
             "a positive interval in ms, at most 2^52 steps");
-  e.require(std::isfinite(s.tau), "scaling.tau", s.tau, "a finite time constant");
 }
 
 

@@ -1,10 +1,10 @@
-#include <cstdio>
 #include "build/connection_rules.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "core/units.hpp"
 #include "synapses/static_synapse.hpp"
 
 namespace myelin {
@@ -124,20 +124,15 @@ std::vector<ConnectionGenerator::FileEdge> ConnectionGenerator::list_edges(const
 }
 
 std::uint32_t ConnectionGenerator::delay_steps(double ms) const {
-  const auto g = [](double x) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", x);
-    return std::string(b);
-  };
   const double most = static_cast<double>(DelaySegment::max_delay) * dt_;
   // Range first: a huge or infinite delay must not reach the conversion to steps.
   if (!(ms <= most * (1 + 1e-9)))
-    throw InputError(set_.origin.where(), set_.field + ".delay", g(ms) + " ms",
-                     "at most " + std::to_string(DelaySegment::max_delay) + " steps (" + g(most) + " ms)");
+    throw InputError(set_.origin.where(), set_.field + ".delay", short_number(ms) + " ms",
+                     "at most " + std::to_string(DelaySegment::max_delay) + " steps (" + short_number(most) + " ms)");
   const Step d = to_steps(ms, dt_);
   if (!(ms >= dt_ * (1 - 1e-9)) || d < 1)
-    throw InputError(set_.origin.where(), set_.field + ".delay", g(ms) + " ms",
-                     "a delay of at least dt = " + g(dt_) + " ms (for a distribution, clip it with min >= dt)");
+    throw InputError(set_.origin.where(), set_.field + ".delay", short_number(ms) + " ms",
+                     "a delay of at least dt = " + short_number(dt_) + " ms (for a distribution, clip it with min >= dt)");
   return static_cast<std::uint32_t>(d);
 }
 

@@ -1,9 +1,17 @@
 #include "core/units.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 namespace myelin {
+
+std::string short_number(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", x);
+  return b;
+}
+
 namespace {
 
 struct Unit {

@@ -16,4 +16,8 @@ const char* base_unit(Dimension d);
 /// nullopt with `why` set to what was wrong.
 std::optional<double> parse_quantity(const std::string& text, Dimension d, std::string* why);
 
+/// A number as a user would write it in a message: 1e+300, not 300 digits
+/// (std::to_string's %f).
+std::string short_number(double x);
+
 }  // namespace myelin
